@@ -1,0 +1,72 @@
+package dev.cordon.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code ./cordon bench}: runs the benchmarks, prints medians side by side
+ * with the ratios the issues set targets for, and writes JMH's JSON.
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path json = Path.of(args.length > 0 ? args[0] : "target/cordon-bench.json");
+        Files.createDirectories(json.toAbsolutePath().getParent());
+        Options options = new OptionsBuilder()
+                .include("dev\\.cordon\\.bench\\..*Benchmark.*")
+                .forks(1)
+                .warmupIterations(2).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(3).measurementTime(TimeValue.seconds(3))
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                        "-Dcordon.bundles=" + System.getProperty("cordon.bundles"),
+                        "-Dcordon.native=" + System.getProperty("cordon.native"),
+                        "-Dcordon.log=WARN")
+                .resultFormat(ResultFormatType.JSON).result(json.toString())
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        Map<String, Double> median = new LinkedHashMap<>();
+        Map<String, String> unit = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            median.put(name, r.getPrimaryResult().getStatistics().getPercentile(50));
+            unit.put(name, r.getPrimaryResult().getScoreUnit());
+        }
+        System.out.println();
+        System.out.println("Cordon benchmarks (median of SampleTime; this machine, one run)");
+        median.forEach((name, value) -> System.out.printf(Locale.ROOT, "  %-32s %12.1f %s%n", name, value, unit.get(name)));
+        System.out.println();
+        ratio(median, "emptyCall_process", "emptyCall_plainFfm", "process empty call vs plain FFM");
+        ratio(median, "emptyCall_inprocess", "emptyCall_plainFfm", "inprocess empty call vs plain FFM");
+        ratio(median, "inflate64k_process", "inflate64k_plainFfm", "process 64 KiB inflate vs plain FFM");
+        ratio(median, "inflate64k_inprocess", "inflate64k_plainFfm", "inprocess 64 KiB inflate vs plain FFM");
+        ratio(median, "domainCreateDestroy_process", "processSpawn_binTrue", "domain create+destroy vs spawn");
+        target(median, "emptyCall_process", 3_000, "ns", "process empty-call round trip <= 3 us");
+        target(median, "domainCreateDestroy_process", 1_000, "us", "process create+destroy <= 1 ms");
+        System.out.println("JSON: " + json.toAbsolutePath());
+    }
+
+    private static void ratio(Map<String, Double> m, String a, String b, String label) {
+        if (m.containsKey(a) && m.containsKey(b)) {
+            System.out.printf(Locale.ROOT, "  %-40s %8.2fx%n", label, m.get(a) / m.get(b));
+        }
+    }
+
+    private static void target(Map<String, Double> m, String name, double limit, String unit, String label) {
+        if (m.containsKey(name)) {
+            double v = m.get(name);
+            System.out.printf(Locale.ROOT, "  target %-38s %s (%.1f %s)%n", label, v <= limit ? "MET" : "MISSED", v, unit);
+        }
+    }
+}

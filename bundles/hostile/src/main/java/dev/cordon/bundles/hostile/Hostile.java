@@ -1,0 +1,50 @@
+package dev.cordon.bundles.hostile;
+
+import dev.cordon.isolation.ReturnsLengthOf;
+
+/**
+ * One entry per misbehaviour of DESIGN.md section 1. Every one must be
+ * contained: the JVM and every other domain go on. Entries that return
+ * report what the kernel answered (negative errno when refused).
+ */
+public interface Hostile {
+    /** A healthy call: returns its argument. */
+    long echo(long value);
+
+    long nullRead();
+
+    long wildWrite();
+
+    long stackOverflow();
+
+    long infiniteLoop();
+
+    long abort();
+
+    long divideByZero(long zero);
+
+    long illegalInstruction();
+
+    /** 0 if both a 16 GiB malloc and a 16 GiB mmap were refused, 1 if either succeeded. */
+    long hugeAlloc();
+
+    /** Bytes of /etc/passwd read into {@code out}, or -errno. */
+    @ReturnsLengthOf(0)
+    int openPasswd(byte[] out);
+
+    /** The child's pid if fork succeeded, else -errno. */
+    long forkExec();
+
+    long writeStdout();
+
+    long writeHighFd();
+
+    /** kill(getppid(), SIGKILL): 0, or -errno. The parent is the JVM. */
+    long killParent();
+
+    /** Returns a length 4096 bytes larger than {@code out}. */
+    @ReturnsLengthOf(0)
+    int badLength(byte[] out);
+
+    long sleepMillis(long millis);
+}

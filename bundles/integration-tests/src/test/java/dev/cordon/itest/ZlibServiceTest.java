@@ -1,0 +1,139 @@
+package dev.cordon.itest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cordon.bundles.example.Archiver;
+import dev.cordon.bundles.zlib.Compressor;
+import dev.cordon.demo.CordonFramework;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The real zlib, in a process domain, against java.util.zip. */
+class ZlibServiceTest {
+    private static CordonFramework osgi;
+    private static Compressor zlib;
+
+    @BeforeAll
+    static void start() throws Exception {
+        osgi = Framework.start("zlib");
+        zlib = osgi.service(Compressor.class, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        osgi.close();
+    }
+
+    private static byte[] javaDeflate(byte[] input, int level) {
+        Deflater deflater = new Deflater(level);
+        deflater.setInput(input);
+        deflater.finish();
+        byte[] out = new byte[input.length * 2 + 1024];
+        int n = 0;
+        while (!deflater.finished()) {
+            n += deflater.deflate(out, n, out.length - n);
+        }
+        deflater.end();
+        return Arrays.copyOf(out, n);
+    }
+
+    private static byte[] cordonDeflate(byte[] input, int level) {
+        byte[] out = new byte[input.length * 2 + 1024];
+        int n = zlib.deflate(input, out, level);
+        assertTrue(n >= 0, "deflate failed with " + n);
+        return Arrays.copyOf(out, n);
+    }
+
+    static byte[] sample(String kind, int size) {
+        Random random = new Random(size * 31L + kind.hashCode());
+        byte[] data = new byte[size];
+        switch (kind) {
+            case "random" -> random.nextBytes(data);
+            case "text" -> {
+                byte[] words = "the quick brown fox jumps over the lazy dog and cordon isolates it "
+                        .getBytes(StandardCharsets.US_ASCII);
+                for (int i = 0; i < size; i++) {
+                    data[i] = words[(i + random.nextInt(3)) % words.length];
+                }
+            }
+            default -> Arrays.fill(data, (byte) 'z');
+        }
+        return data;
+    }
+
+    @ParameterizedTest(name = "deflate at level {0} is byte-identical to java.util.zip")
+    @ValueSource(ints = {-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+    void deflateMatchesJavaUtilZip_AtEveryLevel(int level) {
+        for (String kind : new String[] {"text", "random", "zeros"}) {
+            for (int size : new int[] {0, 1, 100, 65_536, 300_000}) {
+                byte[] input = sample(kind, size);
+                assertArrayEquals(javaDeflate(input, level), cordonDeflate(input, level),
+                        kind + " of " + size + " bytes at level " + level);
+            }
+        }
+    }
+
+    @Test
+    void arbitraryDataRoundTrips() {
+        Random random = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            byte[] input = new byte[random.nextInt(200_000)];
+            random.nextBytes(input);
+            if (random.nextBoolean()) {
+                Arrays.fill(input, 0, input.length / 2, (byte) random.nextInt());
+            }
+            byte[] packed = cordonDeflate(input, random.nextInt(10));
+            byte[] out = new byte[input.length];
+            assertEquals(input.length, zlib.inflate(packed, out));
+            assertArrayEquals(input, out);
+        }
+    }
+
+    @Test
+    void checksumsMatchJavaUtilZip() {
+        byte[] input = sample("text", 123_457);
+        CRC32 crc = new CRC32();
+        crc.update(input);
+        Adler32 adler = new Adler32();
+        adler.update(input);
+        assertEquals(crc.getValue(), zlib.crc32(input));
+        assertEquals(adler.getValue(), zlib.adler32(input));
+    }
+
+    @Test
+    void corruptOrTruncatedInputIsAnErrorCode_NotAFault() {
+        byte[] packed = cordonDeflate(sample("text", 10_000), 6);
+        byte[] out = new byte[10_000];
+        byte[] corrupt = packed.clone();
+        corrupt[2] ^= (byte) 0xff;
+        assertEquals(Compressor.Z_DATA_ERROR, zlib.inflate(corrupt, out));
+        assertEquals(Compressor.Z_BUF_ERROR, zlib.inflate(Arrays.copyOf(packed, packed.length / 2), out));
+        assertEquals(Compressor.Z_BUF_ERROR, zlib.inflate(packed, new byte[10]));
+        assertEquals(Compressor.Z_STREAM_ERROR, zlib.deflate(new byte[10], new byte[100], 42));
+    }
+
+    @Test
+    void declarativeServicesConsumerUsesIsolatedZlib() throws Exception {
+        Archiver archiver = osgi.service(Archiver.class, Duration.ofSeconds(30));
+        byte[] input = sample("text", 50_000);
+        assertArrayEquals(input, archiver.decompress(archiver.compress(input), input.length));
+    }
+
+    @Test
+    void serviceRegistrationNamesItsBackend() {
+        var ref = osgi.context().getServiceReference(Compressor.class);
+        assertEquals("process", ref.getProperty("cordon.backend"));
+    }
+}

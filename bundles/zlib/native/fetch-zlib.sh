@@ -1,0 +1,103 @@
+#!/bin/sh
+# Puts zlib's C sources under bundles/zlib/target/zlib-src (or $1).
+#
+# zlib is never committed: we build the one Debian ships, from its source
+# package, so its provenance is the distribution's signed archive. Steps:
+#   1. done already?            -> DEST/zlib.h exists: print version, exit 0
+#   2. source package cached?   -> $CORDON_CACHE/zlib/*.dsc (default
+#                                  ~/.cache/cordon), so a second clone of the
+#                                  repo does not download it again
+#   3. else `apt-get source --download-only zlib` (needs a deb-src entry and
+#      dpkg-dev; as root we add them, otherwise we say what to run)
+#   4. dpkg-source -x (checks the .dsc checksums, applies Debian's patches)
+#      into a temp dir under target/, then mv into place (no half trees).
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+DEST=${1:-$HERE/../target/zlib-src}
+CACHE=${CORDON_CACHE:-${HOME:-/tmp}/.cache/cordon}/zlib
+
+die() { echo "fetch-zlib: $*" >&2; exit 1; }
+
+show_version() {
+    v=$(sed -n 's/^#define ZLIB_VERSION "\(.*\)"/\1/p' "$DEST/zlib.h")
+    deb=$(cat "$DEST/.debian-version" 2>/dev/null || echo '?')
+    echo "fetch-zlib: zlib $v (Debian $deb) in $(cd "$DEST" && pwd)"
+}
+
+if [ -f "$DEST/zlib.h" ] && [ -f "$DEST/deflate.c" ]; then
+    show_version
+    exit 0
+fi
+
+# --- what to run when we are not root and something is missing -------------
+FIX="sudo sh -c 'sed \"s/^Types: deb\$/Types: deb-src/\" /etc/apt/sources.list.d/debian.sources > /etc/apt/sources.list.d/cordon-deb-src.sources && apt-get update && apt-get install -y dpkg-dev'"
+
+have_deb_src() {
+    # indextargets lists the configured Sources indexes, even if not fetched
+    apt-get indextargets 'Identifier: Sources' 2>/dev/null | grep -q .
+}
+
+add_deb_src() {
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+        sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+            > /etc/apt/sources.list.d/cordon-deb-src.sources
+    elif [ -f /etc/apt/sources.list ]; then
+        sed -n 's/^deb /deb-src /p' /etc/apt/sources.list \
+            > /etc/apt/sources.list.d/cordon-deb-src.list
+    else
+        die "no apt sources to derive a deb-src entry from"
+    fi
+    echo "fetch-zlib: added a deb-src entry under /etc/apt/sources.list.d/"
+}
+
+cached_dsc() {
+    ls "$CACHE"/zlib_*.dsc 2>/dev/null | sort -V | tail -n 1
+}
+
+DSC=$(cached_dsc)
+TARGET=$(dirname "$DEST")
+mkdir -p "$TARGET"
+TARGET=$(cd "$TARGET" && pwd); DEST=$TARGET/$(basename "$DEST")   # tidy messages
+TMP=$(mktemp -d "$TARGET/.fetch-zlib.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+if [ -n "$DSC" ]; then
+    echo "fetch-zlib: using cached $DSC"
+    command -v dpkg-source >/dev/null 2>&1 || {
+        [ "$(id -u)" = 0 ] || die "dpkg-source is missing; run: sudo apt-get install -y dpkg-dev"
+        apt-get install -y dpkg-dev
+    }
+else
+    if [ "$(id -u)" = 0 ]; then
+        APT_OPT="-o APT::Sandbox::User=root"   # we download into a root-only temp dir
+        if ! have_deb_src; then add_deb_src; apt-get update; fi
+        command -v dpkg-source >/dev/null 2>&1 || apt-get install -y dpkg-dev
+    else
+        APT_OPT=
+        { have_deb_src && command -v dpkg-source >/dev/null 2>&1; } || die \
+            "zlib sources not fetched and no deb-src entry or dpkg-dev; run:
+  $FIX
+then run this again."
+    fi
+    mkdir "$TMP/dl"
+    if ! (cd "$TMP/dl" && apt-get $APT_OPT source --download-only zlib); then
+        # the deb-src entry may exist while its index was never downloaded
+        [ "$(id -u)" = 0 ] || die "apt-get source failed; run: sudo apt-get update   then run this again"
+        apt-get update
+        (cd "$TMP/dl" && apt-get $APT_OPT source --download-only zlib)
+    fi
+    # keep the package files for the next clone (best effort)
+    if mkdir -p "$CACHE" 2>/dev/null && cp "$TMP"/dl/zlib_* "$CACHE"/ 2>/dev/null; then
+        echo "fetch-zlib: cached the source package in $CACHE"
+    fi
+    DSC=$(ls "$TMP"/dl/zlib_*.dsc | sort -V | tail -n 1)
+fi
+
+# dpkg-source verifies every file against the checksums in the .dsc
+dpkg-source -x "$DSC" "$TMP/src" >&2
+sed -n 's/^Version: //p' "$DSC" > "$TMP/src/.debian-version"
+[ -f "$TMP/src/zlib.h" ] || die "unpacked tree has no zlib.h"
+rm -rf "$DEST"
+mv "$TMP/src" "$DEST"
+show_version

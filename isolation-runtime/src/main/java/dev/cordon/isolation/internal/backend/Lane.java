@@ -1,0 +1,20 @@
+package dev.cordon.isolation.internal.backend;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One thread's way into a sandbox: an argument area and a call. A lane is used
+ * by one caller at a time (see {@link Sandbox#acquire}).
+ */
+public interface Lane {
+    /** Where the gate copies buffer arguments; offsets into it are passed as arguments. */
+    MemorySegment arena();
+
+    /**
+     * Calls function {@code fn}. {@code args[i]} with bit i of {@code arenaMask} set is an
+     * offset into {@link #arena()}, which the backend turns into a pointer in the domain.
+     *
+     * @throws dev.cordon.isolation.DomainFailedException if the sandbox died or the deadline passed
+     */
+    long call(int fn, long[] args, int arenaMask, long deadlineNanos);
+}

@@ -1,0 +1,107 @@
+package dev.cordon.isolation.internal.domain;
+
+import dev.cordon.isolation.internal.backend.Backend;
+import dev.cordon.isolation.internal.backend.BackendSelector;
+import dev.cordon.isolation.internal.backend.DomainStartException;
+import dev.cordon.isolation.internal.gate.GateBindingException;
+import dev.cordon.isolation.internal.policy.BackendChoice;
+import dev.cordon.isolation.internal.policy.InvalidManifestException;
+import dev.cordon.isolation.internal.policy.Policy;
+import dev.cordon.isolation.internal.policy.PolicyParser;
+import dev.cordon.isolation.internal.policy.ServiceDeclaration;
+import dev.cordon.isolation.internal.policy.ServiceParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.osgi.framework.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads a native bundle's headers and image and builds its domain. */
+public final class DomainFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(DomainFactory.class);
+    /** Images larger than this are refused before being read. */
+    static final long MAX_IMAGE_BYTES = 256L << 20;
+
+    private final BackendSelector selector;
+    private final Executor restarter;
+
+    public DomainFactory(BackendSelector selector, Executor restarter) {
+        this.selector = selector;
+        this.restarter = restarter;
+    }
+
+    /** Builds and starts the domain; every failure is one line naming the bundle and the cause. */
+    public Domain start(Bundle bundle) throws DomainStartException {
+        String name = bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]";
+        Policy policy;
+        List<ServiceDeclaration> declarations;
+        try {
+            policy = PolicyParser.parse(bundle.getHeaders("").get(PolicyParser.HEADER));
+            String services = bundle.getHeaders("").get(ServiceParser.HEADER);
+            declarations = services == null ? List.of() : ServiceParser.parse(services);
+        } catch (InvalidManifestException e) {
+            throw new DomainStartException(name + ": " + e.getMessage());
+        }
+        List<ServiceBinding> bindings = new ArrayList<>();
+        for (ServiceDeclaration declaration : declarations) {
+            bindings.add(bind(bundle, name, declaration));
+        }
+        Backend backend = selector.select(policy.backend());
+        if (backend.kind() == BackendChoice.INPROCESS) {
+            LOG.warn("Cordon: *** {} runs IN-PROCESS: NO ISOLATION, a fault in its native code ends the JVM ***", name);
+        }
+        Domain domain = new Domain(bundle, policy, readImage(bundle, name, policy.image()), bindings, backend,
+                dataDir(bundle, name, policy), restarter);
+        domain.start();
+        return domain;
+    }
+
+    private static ServiceBinding bind(Bundle bundle, String name, ServiceDeclaration declaration)
+            throws DomainStartException {
+        try {
+            return ServiceBinding.bind(declaration, bundle.loadClass(declaration.interfaceName()));
+        } catch (ClassNotFoundException e) {
+            throw new DomainStartException(name + ": Cordon-Service: interface " + declaration.interfaceName()
+                    + " is not visible to the bundle");
+        } catch (GateBindingException e) {
+            throw new DomainStartException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] readImage(Bundle bundle, String name, String path) throws DomainStartException {
+        URL entry = bundle.getEntry(path);
+        if (entry == null) {
+            throw new DomainStartException(name + ": Cordon-Domain: no image at " + path + " in the bundle");
+        }
+        try (InputStream in = entry.openStream()) {
+            byte[] bytes = in.readNBytes((int) MAX_IMAGE_BYTES + 1);
+            if (bytes.length > MAX_IMAGE_BYTES) {
+                throw new DomainStartException(name + ": image " + path + " is larger than " + MAX_IMAGE_BYTES + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new DomainStartException(name + ": cannot read image " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path dataDir(Bundle bundle, String name, Policy policy) throws DomainStartException {
+        if (!policy.files()) {
+            return null;
+        }
+        java.io.File area = bundle.getDataFile("cordon-data");
+        if (area == null) {
+            throw new DomainStartException(name + ": files=data but the framework gives the bundle no data area");
+        }
+        try {
+            return Files.createDirectories(area.toPath()).toRealPath();
+        } catch (IOException e) {
+            throw new DomainStartException(name + ": cannot create data directory " + area + ": " + e.getMessage(), e);
+        }
+    }
+}

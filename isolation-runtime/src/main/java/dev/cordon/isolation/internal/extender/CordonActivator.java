@@ -1,0 +1,41 @@
+package dev.cordon.isolation.internal.extender;
+
+import dev.cordon.isolation.Domains;
+import dev.cordon.isolation.internal.domain.DomainFactory;
+import dev.cordon.isolation.internal.domain.DomainRegistry;
+import dev.cordon.isolation.internal.shell.CordonCommands;
+import java.util.Hashtable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.BundleTracker;
+
+/** Starts the extender, the {@link Domains} service and the Gogo commands. */
+public final class CordonActivator implements BundleActivator {
+    private ExecutorService background;
+    private BundleTracker<?> tracker;
+
+    @Override
+    public void start(BundleContext context) throws Exception {
+        NativeArtifacts natives = NativeArtifacts.unpack(context.getBundle());
+        background = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-restarter").factory());
+        DomainRegistry registry = new DomainRegistry();
+        DomainFactory factory = new DomainFactory(Backends.selector(natives), background);
+        tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE,
+                new NativeBundleTracker(context.getBundle(), factory, registry, background));
+        context.registerService(Domains.class, registry, null);
+        Hashtable<String, Object> commands = new Hashtable<>();
+        commands.put("osgi.command.scope", "cordon");
+        commands.put("osgi.command.function", new String[] {"domains", "stats", "restart", "kill"});
+        context.registerService(CordonCommands.class, new CordonCommands(registry), commands);
+        tracker.open();
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        tracker.close();
+        background.shutdownNow();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.cordon.isolation.internal.gate;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The service object a caller gets from the registry: a JDK proxy of the
+ * service interface whose every method goes through a gate.
+ */
+public final class GateProxy implements InvocationHandler {
+    private final String description;
+    private final Map<Method, Integer> planIndex = new IdentityHashMap<>();
+    private final CallTarget target;
+    private final long deadlineNanos;
+
+    private GateProxy(String description, List<MethodPlan> plans, int firstPlan, CallTarget target,
+            long deadlineNanos) {
+        this.description = description;
+        for (int i = 0; i < plans.size(); i++) {
+            planIndex.put(plans.get(i).method(), firstPlan + i);
+        }
+        this.target = target;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /**
+     * @param plans      the interface's methods, in the incarnation's plan table from {@code firstPlan}
+     * @param deadline   the policy's deadline per call
+     */
+    public static Object create(Class<?> iface, List<MethodPlan> plans, int firstPlan, CallTarget target,
+            long deadline, String description) {
+        return Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
+                new GateProxy(description, plans, firstPlan, target, deadline));
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) {
+        Integer plan = planIndex.get(method);
+        if (plan == null) {
+            return objectMethod(proxy, method, args);
+        }
+        long deadline = System.nanoTime() + deadlineNanos;
+        return target.incarnation(deadline).call(plan, args == null ? new Object[0] : args, deadline);
+    }
+
+    private Object objectMethod(Object proxy, Method method, Object[] args) {
+        return switch (method.getName()) {
+            case "equals" -> proxy == args[0];
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "toString" -> description;
+            default -> throw new UnsupportedOperationException(method.toString());
+        };
+    }
+}

@@ -1,0 +1,95 @@
+package dev.cordon.isolation.internal.gate;
+
+import dev.cordon.isolation.DomainFailedException;
+import dev.cordon.isolation.InvalidDomainResultException;
+import dev.cordon.isolation.internal.backend.DomainStartException;
+import dev.cordon.isolation.internal.backend.Lane;
+import dev.cordon.isolation.internal.backend.Sandbox;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One life of a domain: a sandbox with its functions resolved. Counts the
+ * calls in flight so that stopping can drain them.
+ */
+public final class Incarnation {
+    private final String name;
+    private final Sandbox sandbox;
+    private final List<MethodPlan> plans;
+    private final int[] functions;
+    private final LongAdder calls;
+    private final Runnable onInvalidResult;
+    private final AtomicLong inFlight = new AtomicLong();
+    private volatile String endReason;
+
+    /**
+     * Resolves every plan's symbol.
+     *
+     * @throws DomainStartException naming the first symbol the image does not export
+     */
+    public Incarnation(String name, Sandbox sandbox, List<MethodPlan> plans, LongAdder calls,
+            Runnable onInvalidResult) throws DomainStartException {
+        this.name = name;
+        this.sandbox = sandbox;
+        this.plans = plans;
+        this.calls = calls;
+        this.onInvalidResult = onInvalidResult;
+        this.functions = new int[plans.size()];
+        for (int i = 0; i < plans.size(); i++) {
+            MethodPlan plan = plans.get(i);
+            functions[i] = sandbox.resolve(plan.symbol());
+            if (functions[i] < 0) {
+                throw new DomainStartException(name + ": the image exports no symbol '" + plan.symbol() + "' for "
+                        + plan.method().getDeclaringClass().getSimpleName() + "." + plan.method().getName() + "()");
+            }
+        }
+    }
+
+    Object call(int plan, Object[] args, long deadlineNanos) {
+        inFlight.incrementAndGet();
+        try {
+            if (endReason != null) {
+                throw new DomainFailedException(name + ": domain ended: " + endReason);
+            }
+            MethodPlan p = plans.get(plan);
+            long[] nativeArgs = new long[MethodPlan.MAX_NATIVE_ARGS];
+            Lane lane = sandbox.acquire(deadlineNanos);
+            try {
+                int mask = p.marshal(args, lane.arena(), nativeArgs);
+                long raw = lane.call(functions[plan], nativeArgs, mask, deadlineNanos);
+                p.unmarshal(args, lane.arena(), nativeArgs);
+                calls.increment();
+                try {
+                    return p.result(raw, args);
+                } catch (InvalidDomainResultException e) {
+                    onInvalidResult.run();
+                    throw e;
+                }
+            } finally {
+                sandbox.release(lane);
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /** Refuses new calls, waits up to {@code drainMillis} for calls in flight, then closes the sandbox. */
+    public void end(String reason, long drainMillis) {
+        endReason = reason;
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
+        while (inFlight.get() > 0 && System.nanoTime() < until) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        sandbox.close();
+    }
+
+    public boolean ended() {
+        return endReason != null;
+    }
+}

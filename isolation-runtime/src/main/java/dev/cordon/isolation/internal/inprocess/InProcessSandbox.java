@@ -1,0 +1,156 @@
+package dev.cordon.isolation.internal.inprocess;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.cordon.isolation.DomainFailedException;
+import dev.cordon.isolation.internal.backend.DomainSpec;
+import dev.cordon.isolation.internal.backend.DomainStartException;
+import dev.cordon.isolation.internal.backend.Lane;
+import dev.cordon.isolation.internal.backend.LanePool;
+import dev.cordon.isolation.internal.backend.Sandbox;
+import dev.cordon.isolation.internal.nativelib.LibCordon;
+import dev.cordon.isolation.internal.nativelib.Libc;
+import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An image loaded into the JVM's own address space (no isolation, see InProcessBackend). */
+final class InProcessSandbox implements Sandbox {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final FunctionDescriptor GATE_ABI = FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
+    private final LibCordon library;
+    private final DomainSpec spec;
+    private final MemorySegment image;
+    private final MemorySegment heap;
+    private final List<MemorySegment> arenas = new ArrayList<>();
+    private final LanePool<InProcessLane> lanes;
+    private final List<MethodHandle> functions = new CopyOnWriteArrayList<>();
+    private volatile String deathReason;
+
+    InProcessSandbox(LibCordon library, DomainSpec spec) throws DomainStartException {
+        this.library = library;
+        this.spec = spec;
+        try {
+            image = library.loadImage(spec.image());
+            heap = Libc.mmap(spec.policy().memoryBytes(), Libc.PROT_READ | Libc.PROT_WRITE,
+                    Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1);
+            initRuntime();
+            List<InProcessLane> list = new ArrayList<>();
+            for (int i = 0; i < spec.policy().threads(); i++) {
+                MemorySegment arena = Libc.mmap(spec.policy().arenaBytes(), Libc.PROT_READ | Libc.PROT_WRITE,
+                        Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1);
+                arenas.add(arena);
+                list.add(new InProcessLane(arena));
+            }
+            lanes = new LanePool<>(list);
+        } catch (IOException e) {
+            throw new DomainStartException(spec.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void initRuntime() throws DomainStartException {
+        MemorySegment init = library.symbol(image, "cordon_domain_init");
+        if (init.address() == 0) {
+            throw new DomainStartException(spec.name() + ": image has no cordon_domain_init (not built by cordon-cc?)");
+        }
+        MemorySegment errno = LINKER.defaultLookup().find("__errno_location").orElseThrow();
+        MethodHandle handle = LINKER.downcallHandle(init, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+        try {
+            int rc = (int) handle.invokeExact(heap, heap.byteSize(), errno);
+            if (rc != 0) {
+                throw new DomainStartException(spec.name() + ": cordon_domain_init failed (" + rc + ")");
+            }
+        } catch (DomainStartException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DomainStartException(spec.name() + ": cordon_domain_init: " + t, t);
+        }
+    }
+
+    @Override
+    public synchronized int resolve(String symbol) {
+        MemorySegment address = library.symbol(image, symbol);
+        if (address.address() == 0) {
+            return -1;
+        }
+        functions.add(LINKER.downcallHandle(address, GATE_ABI));
+        return functions.size() - 1;
+    }
+
+    @Override
+    public Lane acquire(long deadlineNanos) {
+        if (deathReason != null) {
+            throw new DomainFailedException(spec.name() + ": domain ended: " + deathReason);
+        }
+        return lanes.acquire(deadlineNanos, spec.name());
+    }
+
+    @Override
+    public void release(Lane lane) {
+        lanes.release((InProcessLane) lane);
+    }
+
+    /** Nothing can be interrupted in-process: the sandbox only refuses further calls. */
+    @Override
+    public void kill(String reason) {
+        deathReason = reason;
+        spec.onDeath().died(reason);
+    }
+
+    @Override
+    public long memoryBytes() {
+        return spec.policy().memoryBytes() + spec.policy().arenaBytes() * spec.policy().threads();
+    }
+
+    @Override
+    public void close() {
+        deathReason = "stopped";
+        library.unloadImage(image);
+        Libc.munmap(heap);
+        arenas.forEach(Libc::munmap);
+    }
+
+    private final class InProcessLane implements Lane {
+        private final MemorySegment arena;
+
+        InProcessLane(MemorySegment arena) {
+            this.arena = arena;
+        }
+
+        @Override
+        public MemorySegment arena() {
+            return arena;
+        }
+
+        @Override
+        public long call(int fn, long[] args, int arenaMask, long deadlineNanos) {
+            long base = arena.address();
+            long[] a = args;
+            for (int i = 0; i < a.length; i++) {
+                if ((arenaMask & (1 << i)) != 0) {
+                    a[i] += base;
+                }
+            }
+            try {
+                return (long) functions.get(fn).invokeExact(a[0], a[1], a[2], a[3], a[4], a[5]);
+            } catch (Throwable t) {
+                throw new DomainFailedException(spec.name() + ": " + t, t);
+            } finally {
+                for (int i = 0; i < a.length; i++) {
+                    if ((arenaMask & (1 << i)) != 0) {
+                        a[i] -= base;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+/*
+ * cordon-host: the helper process of the `process` backend. One instance
+ * serves one domain: it loads the image, sandboxes itself, and serves calls
+ * from the JVM over the shared-memory channel on fd 3 (cordon/channel.h).
+ */
+#ifndef CORDON_HOST_H
+#define CORDON_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cordon/channel.h"
+
+struct cordon_image;
+
+struct host_opts {
+	uint64_t memory;       /* RLIMIT_AS bytes, 0 = no limit */
+	uint64_t cpu_seconds;  /* RLIMIT_CPU, 0 = no limit */
+	const char *data_dir;  /* NULL: no filesystem access at all */
+	uint32_t threads;      /* must equal header.nslots */
+};
+
+struct host {
+	struct host_opts opts;
+	unsigned char *chan;   /* the whole memfd, MAP_SHARED */
+	uint64_t chan_size;
+	struct cordon_channel_header *hdr;
+	/* the JVM's fields, read once and validated */
+	uint32_t nslots;
+	uint64_t slot_stride, slots_offset, image_offset, image_size, heap_size;
+
+	struct cordon_image *img;
+	void *heap;
+	int (*domain_init)(void *, size_t, int *(*)(void));
+	int landlocked;        /* Landlock enforced: path syscalls may pass */
+	pid_t pid, ppid;
+	pid_t tids[CORDON_MAX_SLOTS];
+};
+
+/* report.c: the one-line startup error, then exit(1). */
+_Noreturn void host_fail(struct host *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* args.c: 0, or host_fail */
+void host_parse_args(struct host *h, int argc, char **argv);
+
+/* channel.c */
+int host_map_channel(struct host *h);   /* -1: nowhere to report to */
+void host_check_header(struct host *h); /* host_fail on bad input */
+struct cordon_slot *host_slot(const struct host *h, uint32_t i);
+unsigned char *host_arena(const struct host *h, uint32_t i);
+uint64_t host_arena_size(const struct host *h);
+
+/* fault.c */
+void host_install_fault_handlers(struct host *h);
+int host_alt_stack(void);               /* per thread; 0 or -1 */
+
+/* sandbox.c, landlock.c, seccomp.c */
+void host_limit_resources(struct host *h);
+void host_landlock(struct host *h);
+void host_seccomp(struct host *h);
+
+/* functab.c */
+int functab_add(void *fn, uint32_t *index); /* 0, or a CORDON_STATUS_ */
+void *functab_get(uint32_t index);
+
+/* futex.c: shared (not PRIVATE) futexes: the JVM maps the same memfd */
+void futex_wait_shared(uint32_t *word, uint32_t expect, long timeout_ns);
+void futex_wake_shared(uint32_t *word);
+void futex_wait_private(int *word, int expect);
+void futex_wake_private(int *word);
+
+/* worker.c */
+void host_start_workers(struct host *h);
+void host_release_workers(void);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * The domain image loader: maps an ELF ET_DYN image built by cordon-cc into
+ * one private region, applies its relocations and resolves its exports.
+ * Used by cordon-host (process backend) and by libcordon (inprocess backend).
+ */
+#ifndef CORDON_IMAGE_H
+#define CORDON_IMAGE_H
+
+#include <stddef.h>
+
+struct cordon_image;
+
+/*
+ * Load `len` bytes of image at `bytes`. On success store the image in *out and
+ * return 0. On failure return a negative errno (-ENOEXEC for a malformed or
+ * unsupported image, -ENOMEM, ...) and write a one-line reason naming what is
+ * wrong ("section header table past end of file", "unsupported relocation
+ * type 18 (R_X86_64_TPOFF64)") into err. Never crashes on hostile input.
+ */
+int cordon_image_load(const void *bytes, size_t len, struct cordon_image **out,
+		      char *err, size_t errlen);
+
+/* Address of the exported (defined, global or weak) symbol, or NULL. */
+void *cordon_image_symbol(const struct cordon_image *img, const char *name);
+
+/* Bytes the image occupies once mapped. */
+size_t cordon_image_mapped_size(const struct cordon_image *img);
+
+void cordon_image_unload(struct cordon_image *img);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * The loader's entry points (include/cordon/image.h): the order of the
+ * steps, and cleaning up after a failed one.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "loader.h"
+
+/* Only the functions of image.h leave libcordon.so (-fvisibility=hidden). */
+#pragma GCC visibility push(default)
+#include "cordon/image.h"
+#pragma GCC visibility pop
+
+static int load_steps(const unsigned char *bytes, size_t len,
+		      struct cordon_image *img, struct msg *m)
+{
+	int rc = loader_check_headers(bytes, len, img, m);
+
+	if (!rc)
+		rc = loader_map(bytes, img, m);
+	if (!rc)
+		rc = loader_read_dynamic(img, m);
+	if (!rc)
+		rc = loader_count_symbols(img, m);
+	if (!rc)
+		rc = loader_relocate(img, m);
+	if (!rc)
+		rc = loader_protect(img, m);
+	return rc;
+}
+
+int cordon_image_load(const void *bytes, size_t len, struct cordon_image **out,
+		      char *err, size_t errlen)
+{
+	struct cordon_image *img;
+	struct msg m;
+	int rc;
+
+	msg_init(&m, err, errlen);
+	if (!out)
+		return loader_bad(&m, "no place to store the image");
+	*out = NULL;
+	if (!bytes)
+		return loader_bad(&m, "no image bytes");
+
+	/* bookkeeping in its own page, apart from what the image can reach */
+	img = mmap(NULL, LOADER_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (img == MAP_FAILED) {
+		msg_str(&m, "out of memory for the image bookkeeping");
+		return -ENOMEM;
+	}
+	memset(img, 0, sizeof(*img));
+
+	rc = load_steps(bytes, len, img, &m);
+	if (rc) {
+		loader_unmap(img);
+		munmap(img, LOADER_PAGE);
+		return rc;
+	}
+	mprotect(img, LOADER_PAGE, PROT_READ);
+	*out = img;
+	return 0;
+}
+
+void *cordon_image_symbol(const struct cordon_image *img, const char *name)
+{
+	if (!img || !name)
+		return NULL;
+	return loader_lookup(img, name);
+}
+
+size_t cordon_image_mapped_size(const struct cordon_image *img)
+{
+	return img ? img->span : 0;
+}
+
+void cordon_image_unload(struct cordon_image *img)
+{
+	if (!img)
+		return;
+	if (img->region)
+		munmap(img->region, img->span);
+	munmap(img, LOADER_PAGE);
+}

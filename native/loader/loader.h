@@ -1,0 +1,100 @@
+/*
+ * Internals of the image loader, shared by its files. Nothing here is ABI.
+ */
+#ifndef CORDON_LOADER_H
+#define CORDON_LOADER_H
+
+#include <elf.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msg.h"
+
+#define LOADER_PAGE      4096u
+#define LOADER_MAX_PHDRS 64          /* cordon-cc images have about 8 */
+#define LOADER_MAX_LOADS 16
+#define LOADER_MAX_SPAN  (1ull << 30) /* refuse images wider than 1 GiB */
+#define LOADER_MAX_ALIGN (1ull << 21) /* largest p_align honoured: 2 MiB */
+
+/* One PT_LOAD, as validated from the program header. */
+struct seg {
+	uint64_t vaddr;
+	uint64_t memsz;
+	uint64_t offset;
+	uint64_t filesz;
+	uint32_t flags;    /* PF_R | PF_W | PF_X */
+};
+
+/* Lives in its own small mapping, read-only once the load has succeeded. */
+struct cordon_image {
+	unsigned char *region; /* the reservation: vaddr `low` is here */
+	size_t span;           /* bytes reserved */
+	uint64_t low;          /* page-aligned lowest vaddr of the image */
+	uint64_t align;        /* largest p_align, a power of two >= a page */
+	unsigned nseg;
+	struct seg seg[LOADER_MAX_LOADS];
+
+	int has_dynamic;
+	uint64_t dyn_vaddr, dyn_size;
+	int has_relro;
+	uint64_t relro_vaddr, relro_size;
+
+	/* from the dynamic section; vaddrs, 0 when absent */
+	uint64_t symtab, strtab, strsz, hash, gnu_hash;
+	uint64_t rela, relasz, jmprel, pltrelsz;
+	uint64_t nsyms;        /* symbols that may be indexed */
+};
+
+_Static_assert(sizeof(struct cordon_image) <= LOADER_PAGE, "bookkeeping fits a page");
+
+static inline uint64_t page_down(uint64_t v)
+{
+	return v & ~(uint64_t)(LOADER_PAGE - 1);
+}
+
+/* Callers keep v below 2^63, so this cannot wrap. */
+static inline uint64_t page_up(uint64_t v)
+{
+	return page_down(v + LOADER_PAGE - 1);
+}
+
+/* Every failure path ends here: the text goes to the caller's buffer. */
+static inline int loader_bad(struct msg *m, const char *what)
+{
+	msg_str(m, what);
+	return -ENOEXEC;
+}
+
+/* ehdr.c: check the ELF and program headers of `bytes`, fill the plan. */
+int loader_check_headers(const unsigned char *bytes, size_t len,
+			 struct cordon_image *img, struct msg *m);
+
+/* map.c */
+int loader_map(const unsigned char *bytes, struct cordon_image *img, struct msg *m);
+int loader_protect(struct cordon_image *img, struct msg *m);
+void loader_unmap(struct cordon_image *img);
+
+/* Pointer to [vaddr, vaddr+size) if it lies inside one PT_LOAD whose flags
+ * include `need`, else NULL. The only way loader code reaches image memory. */
+int loader_seg_index(const struct cordon_image *img, uint64_t vaddr, uint64_t size);
+unsigned char *loader_at(const struct cordon_image *img, uint64_t vaddr,
+			 uint64_t size, uint32_t need);
+
+/* dynamic.c: read the dynamic section, refuse what we do not support. */
+int loader_read_dynamic(struct cordon_image *img, struct msg *m);
+
+/* symbols.c */
+int loader_count_symbols(struct cordon_image *img, struct msg *m);
+int loader_read_symbol(const struct cordon_image *img, uint64_t index, Elf64_Sym *out);
+/* The image's NUL-terminated name at strtab+off: pointer and the most bytes
+ * that may be read there, or NULL. */
+const char *loader_string(const struct cordon_image *img, uint64_t off, size_t *max);
+void *loader_lookup(const struct cordon_image *img, const char *name);
+
+/* reloc.c */
+int loader_relocate(struct cordon_image *img, struct msg *m);
+/* reloc_names.c */
+const char *loader_reloc_name(uint32_t type);
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * The image's memory: one reservation for the whole span, each PT_LOAD
+ * filled by copying from the caller's buffer (never mmap of a file), then
+ * the final protections. Gaps between segments stay PROT_NONE.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "loader.h"
+
+int loader_seg_index(const struct cordon_image *img, uint64_t vaddr, uint64_t size)
+{
+	unsigned i;
+
+	for (i = 0; i < img->nseg; i++) {
+		const struct seg *s = &img->seg[i];
+		uint64_t off;
+
+		if (vaddr < s->vaddr)
+			continue;
+		off = vaddr - s->vaddr;
+		if (off > s->memsz || size > s->memsz - off)
+			continue;
+		return (int)i;
+	}
+	return -1;
+}
+
+unsigned char *loader_at(const struct cordon_image *img, uint64_t vaddr,
+			 uint64_t size, uint32_t need)
+{
+	int i = loader_seg_index(img, vaddr, size);
+
+	if (i < 0 || (img->seg[i].flags & need) != need)
+		return NULL;
+	return img->region + (vaddr - img->low);
+}
+
+static unsigned char *reserve(const struct cordon_image *img)
+{
+	/* over-reserve when a segment wants more than page alignment */
+	size_t extra = img->align > LOADER_PAGE ? img->align : 0;
+	unsigned char *p, *r;
+	uintptr_t a, want;
+
+	p = mmap(NULL, img->span + extra, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (!extra)
+		return p;
+	/* vaddr `low` must land on an address congruent to it mod align */
+	a = (uintptr_t)p;
+	want = (uintptr_t)(img->low & (img->align - 1));
+	r = p + ((want - a) & (img->align - 1));
+	if (r > p)
+		munmap(p, (size_t)(r - p));
+	if (r + img->span < p + img->span + extra)
+		munmap(r + img->span, (size_t)(p + img->span + extra - (r + img->span)));
+	return r;
+}
+
+int loader_map(const unsigned char *bytes, struct cordon_image *img, struct msg *m)
+{
+	unsigned i;
+
+	img->region = reserve(img);
+	if (!img->region) {
+		img->region = NULL;
+		msg_str(m, "cannot reserve ");
+		msg_dec(m, img->span);
+		msg_str(m, " bytes of address space for the image");
+		return -ENOMEM;
+	}
+	for (i = 0; i < img->nseg; i++) {
+		const struct seg *s = &img->seg[i];
+		uint64_t start = page_down(s->vaddr);
+		uint64_t end = page_up(s->vaddr + s->memsz);
+		unsigned char *dst = img->region + (s->vaddr - img->low);
+		uint64_t file_end = s->vaddr + s->filesz;
+		uint64_t bss_page_end = page_up(file_end);
+
+		if (mprotect(img->region + (start - img->low), end - start,
+			     PROT_READ | PROT_WRITE)) {
+			msg_str(m, "cannot map PT_LOAD segment ");
+			msg_dec(m, i);
+			return -ENOMEM;
+		}
+		memcpy(dst, bytes + s->offset, s->filesz);
+		/* .bss: clear the tail of the last file page explicitly; pages
+		 * past it were never touched, and anonymous pages start zero. */
+		if (bss_page_end > s->vaddr + s->memsz)
+			bss_page_end = s->vaddr + s->memsz;
+		memset(dst + s->filesz, 0, bss_page_end - file_end);
+	}
+	return 0;
+}
+
+static int prot_of(uint32_t flags)
+{
+	int prot = PROT_NONE;
+
+	if (flags & PF_R)
+		prot |= PROT_READ;
+	if (flags & PF_W)
+		prot |= PROT_WRITE;
+	if (flags & PF_X)
+		prot |= PROT_EXEC;
+	return prot;
+}
+
+int loader_protect(struct cordon_image *img, struct msg *m)
+{
+	unsigned i;
+
+	for (i = 0; i < img->nseg; i++) {
+		const struct seg *s = &img->seg[i];
+		uint64_t start = page_down(s->vaddr);
+		uint64_t end = page_up(s->vaddr + s->memsz);
+
+		if (mprotect(img->region + (start - img->low), end - start,
+			     prot_of(s->flags))) {
+			msg_str(m, "cannot protect PT_LOAD segment ");
+			msg_dec(m, i);
+			return -ENOMEM;
+		}
+	}
+	/* RELRO: like ld.so, whole pages from its start down to the last
+	 * page boundary inside it become read-only */
+	if (img->has_relro && img->relro_size) {
+		uint64_t start = page_down(img->relro_vaddr);
+		uint64_t end = page_down(img->relro_vaddr + img->relro_size);
+
+		if (end > start && mprotect(img->region + (start - img->low),
+					    end - start, PROT_READ)) {
+			msg_str(m, "cannot protect PT_GNU_RELRO");
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void loader_unmap(struct cordon_image *img)
+{
+	if (img->region)
+		munmap(img->region, img->span);
+	img->region = NULL;
+}
