@@ -24,7 +24,7 @@ int *__errno_location(void)
 
 /* musl's own code calls this internal (hidden) name; defining it here keeps
  * musl's __errno_location object, which reads the thread block, out. */
-__attribute__((visibility("hidden"))) int *___errno_location(void)
+int *___errno_location(void)
 {
 	return __errno_location();
 }

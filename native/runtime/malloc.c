@@ -38,6 +38,10 @@ static void *allocate(size_t n, size_t align)
 	return p ? p : fail(ENOMEM);
 }
 
+/* The C allocation API is exported from the image: the JVM side may
+ * allocate domain memory through it. */
+#pragma GCC visibility push(default)
+
 void *malloc(size_t n)
 {
 	return allocate(n, HEAP_ALIGN);
@@ -116,28 +120,30 @@ size_t malloc_usable_size(void *p)
 	return p ? heap_usable(p) : 0;
 }
 
+#pragma GCC visibility pop
+
 /* musl-internal names (hidden: the image does not export them) */
-__attribute__((visibility("hidden"))) void *__libc_malloc(size_t n)
+void *__libc_malloc(size_t n)
 {
 	return malloc(n);
 }
 
-__attribute__((visibility("hidden"))) void *__libc_malloc_impl(size_t n)
+void *__libc_malloc_impl(size_t n)
 {
 	return malloc(n);
 }
 
-__attribute__((visibility("hidden"))) void *__libc_calloc(size_t count, size_t size)
+void *__libc_calloc(size_t count, size_t size)
 {
 	return calloc(count, size);
 }
 
-__attribute__((visibility("hidden"))) void *__libc_realloc(void *p, size_t n)
+void *__libc_realloc(void *p, size_t n)
 {
 	return realloc(p, n);
 }
 
-__attribute__((visibility("hidden"))) void __libc_free(void *p)
+void __libc_free(void *p)
 {
 	free(p);
 }

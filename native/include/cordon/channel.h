@@ -33,6 +33,11 @@ enum cordon_host_state {
 	CORDON_HOST_READY    = 1, /* image loaded, sandbox on, workers up */
 	CORDON_HOST_FAILED   = 2, /* error[] says why; the host then exits */
 };
+/*
+ * Also after READY: on a fault the host writes fault_code, fault_address,
+ * fault_ip and error[], then fault_signal (last), sets host_state = FAILED,
+ * wakes host_state and every slot's state, and exits with 128 + signal.
+ */
 
 enum cordon_slot_state {
 	CORDON_SLOT_IDLE    = 0,
@@ -40,6 +45,10 @@ enum cordon_slot_state {
 	CORDON_SLOT_DONE    = 2, /* host -> jvm: result/status are valid */
 	CORDON_SLOT_DEAD    = 3, /* written by the jvm when the host died */
 };
+/*
+ * A host worker sleeps on `state` in any value but REQUEST and DEAD, and
+ * exits (status 0) when it sees DEAD.
+ */
 
 enum cordon_op {
 	CORDON_OP_CALL    = 1, /* call function `fn` with args[] */
@@ -87,7 +96,9 @@ struct cordon_slot {
 	int64_t  result;               /* host */
 	int32_t  status;               /* host (enum cordon_status) */
 	uint32_t reserved;
-	uint64_t arena_size;           /* jvm: stride - CORDON_SLOT_HEAD */
+	uint64_t arena_size;           /* jvm: stride - CORDON_SLOT_HEAD; the
+					  host uses the smaller of this and
+					  its own stride - CORDON_SLOT_HEAD */
 };
 
 _Static_assert(sizeof(struct cordon_channel_header) <= 4096, "header fits a page");

@@ -93,8 +93,10 @@ final class HostProcess implements Sandbox {
 
     private List<String> hostArguments(long channelSize) {
         // The address-space limit covers the heap, the channel, the image twice
-        // (bytes in the channel, mapped copy) and the host's own few megabytes.
-        long addressSpace = spec.policy().memoryBytes() + channelSize + 2L * spec.image().length + (64L << 20);
+        // (bytes in the channel, mapped copy), a worker stack and signal stack
+        // per thread, and the host's own few megabytes.
+        long addressSpace = spec.policy().memoryBytes() + channelSize + 2L * spec.image().length
+                + (4L << 20) * spec.policy().threads() + (64L << 20);
         List<String> args = new ArrayList<>(List.of(
                 "--threads", Integer.toString(spec.policy().threads()),
                 "--memory", Long.toString(addressSpace)));
@@ -142,7 +144,11 @@ final class HostProcess implements Sandbox {
         Libc.futexWake(channel.asSlice(H_HOST_STATE, 4));
         reaped.countDown();
         if (!closing) {
-            spec.onDeath().died(deathReason.get());
+            try {
+                spec.onDeath().died(deathReason.get());
+            } catch (RuntimeException e) {
+                // the runtime is shutting down and no longer takes notice
+            }
         }
     }
 

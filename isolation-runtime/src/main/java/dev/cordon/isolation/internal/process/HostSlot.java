@@ -56,7 +56,7 @@ final class HostSlot implements Lane {
         roundTrip(deadlineNanos);
         int status = slot.get(JAVA_INT, S_STATUS);
         long result = slot.get(JAVA_LONG, S_RESULT);
-        INT.setVolatile(slot, S_STATE, SLOT_IDLE);
+        release();
         if (status != STATUS_OK) {
             throw new DomainException(host.name() + ": cordon-host refused the call: " + statusName(status));
         }
@@ -76,7 +76,7 @@ final class HostSlot implements Lane {
         roundTrip(deadlineNanos);
         int status = slot.get(JAVA_INT, S_STATUS);
         long result = slot.get(JAVA_LONG, S_RESULT);
-        INT.setVolatile(slot, S_STATE, SLOT_IDLE);
+        release();
         if (status == STATUS_NO_SYMBOL) {
             return -1;
         }
@@ -85,6 +85,11 @@ final class HostSlot implements Lane {
                     + statusName(status) + ", " + result);
         }
         return (int) result;
+    }
+
+    /** DONE -> IDLE; never over a DEAD the reaper wrote meanwhile. */
+    private void release() {
+        INT.compareAndSet(slot, S_STATE, SLOT_DONE, SLOT_IDLE);
     }
 
     /** Marks the slot dead and wakes its caller; used once the host is gone. */

@@ -1,0 +1,92 @@
+/*
+ * cordon-host: startup order. Each step narrows what the process may do;
+ * domain code runs for the first time only after the last one.
+ *
+ *   1. fds: only the channel (fd 3) survives
+ *   2. channel: map, read argv, validate the header
+ *   3. image: load (no image code runs), find cordon_domain_init, heap
+ *   4. fault handlers on a sigaltstack
+ *   5. rlimits, no_new_privs
+ *   6. Landlock (main thread, so the workers inherit it)
+ *   7. workers start and publish their thread ids
+ *   8. seccomp, TSYNC: every thread
+ *   9. cordon_domain_init, host_pid, READY, workers released
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "cordon/image.h"
+#include "host.h"
+
+static void close_other_fds(void)
+{
+	/* close_range has no musl wrapper in 1.2.3 */
+	syscall(SYS_close_range, 0, CORDON_HOST_FD - 1, 0);
+	syscall(SYS_close_range, CORDON_HOST_FD + 1, ~0u, 0);
+}
+
+static void load_image(struct host *h)
+{
+	char err[CORDON_ERROR_LEN - 16];
+	void *init;
+	int rc;
+
+	rc = cordon_image_load(h->chan + h->image_offset, h->image_size, &h->img,
+			       err, sizeof(err));
+	if (rc)
+		host_fail(h, "image: %s", err);
+	init = cordon_image_symbol(h->img, "cordon_domain_init");
+	if (!init)
+		host_fail(h, "image: no cordon_domain_init: build the image with cordon-cc");
+	h->domain_init = (int (*)(void *, size_t, int *(*)(void)))(uintptr_t)init;
+	h->heap = mmap(NULL, h->heap_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (h->heap == MAP_FAILED)
+		host_fail(h, "heap: cannot map %llu bytes: %s",
+			  (unsigned long long)h->heap_size, strerror(errno));
+}
+
+/* The JVM ends us by marking slots DEAD; should it die without doing so,
+ * we are reparented and notice here. */
+static _Noreturn void watch_parent(struct host *h)
+{
+	struct timespec second = { 1, 0 };
+
+	for (;;) {
+		nanosleep(&second, NULL);
+		if (getppid() != h->ppid)
+			_exit(0);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct host h;
+
+	close_other_fds();
+	if (host_map_channel(&h))
+		return 1;
+	host_parse_args(&h, argc, argv);
+	host_check_header(&h);
+	h.pid = getpid();
+	h.ppid = getppid();
+
+	load_image(&h);
+	host_install_fault_handlers(&h);
+	host_limit_resources(&h);
+	host_landlock(&h);
+	host_start_workers(&h);
+	host_seccomp(&h);
+
+	if (h.domain_init(h.heap, h.heap_size, __errno_location))
+		host_fail(&h, "image: cordon_domain_init refused its heap");
+	h.hdr->host_pid = (uint32_t)h.pid;
+	__atomic_store_n(&h.hdr->host_state, CORDON_HOST_READY, __ATOMIC_SEQ_CST);
+	futex_wake_shared(&h.hdr->host_state);
+	host_release_workers();
+	watch_parent(&h);
+}

@@ -1,0 +1,194 @@
+/*
+ * Worker i serves slot i. The JVM posts a request by filling the slot and
+ * storing state = REQUEST; the worker answers with state = DONE. Waiting is
+ * a few microseconds of spinning, then a futex sleep announced through
+ * host_waiting (and caller_waiting the other way round), with seq_cst on
+ * both sides so that neither can miss the other's wake-up.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cordon/image.h"
+#include "host.h"
+
+#define SPIN_NS        5000L           /* adaptive spin before sleeping */
+#define STACK_SIZE     (2u << 20)      /* per worker: domain code runs here */
+#define NAME_MAX_LEN   1024            /* longest symbol OP_RESOLVE takes */
+
+typedef int64_t (*domain_fn)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);
+
+struct worker {
+	struct host *h;
+	uint32_t index;
+};
+
+static struct worker workers[CORDON_MAX_SLOTS];
+static int started; /* workers that have published their tid */
+static int go;      /* set once the domain is initialised */
+
+static long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* Returns once the slot holds a request; exits if the JVM tore down. */
+static void wait_request(struct cordon_slot *s)
+{
+	uint32_t st;
+	long until = 0;
+	unsigned spins = 0;
+
+	for (;;) {
+		st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+		if (st == CORDON_SLOT_REQUEST)
+			return;
+		if (st == CORDON_SLOT_DEAD)
+			_exit(0);
+		if (until == 0)
+			until = now_ns() + SPIN_NS;
+		if (++spins % 64 || now_ns() < until) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		__atomic_store_n(&s->host_waiting, 1, __ATOMIC_SEQ_CST);
+		st = __atomic_load_n(&s->state, __ATOMIC_SEQ_CST);
+		if (st != CORDON_SLOT_REQUEST && st != CORDON_SLOT_DEAD)
+			futex_wait_shared(&s->state, st, 0);
+		__atomic_store_n(&s->host_waiting, 0, __ATOMIC_RELAXED);
+		until = 0;
+	}
+}
+
+static int32_t resolve(struct host *h, const unsigned char *arena, uint64_t arena_size,
+		       int64_t *result)
+{
+	char name[NAME_MAX_LEN];
+	size_t n = arena_size < sizeof(name) ? (size_t)arena_size : sizeof(name);
+	uint32_t index;
+	void *fn;
+	int32_t rc;
+
+	/* copy first: the JVM's bytes could change under our feet */
+	memcpy(name, arena, n);
+	if (!memchr(name, 0, n))
+		return CORDON_STATUS_BAD_ARG;
+	fn = cordon_image_symbol(h->img, name);
+	if (!fn)
+		return CORDON_STATUS_NO_SYMBOL;
+	rc = functab_add(fn, &index);
+	if (rc == CORDON_STATUS_OK)
+		*result = index;
+	return rc;
+}
+
+static int32_t call(struct cordon_slot *s, unsigned char *arena, uint64_t arena_size,
+		    int64_t *result)
+{
+	uint32_t mask = s->ptr_mask;
+	void *fn = functab_get(s->fn);
+	int64_t a[CORDON_MAX_ARGS];
+	domain_fn f;
+	int i;
+
+	if (!fn)
+		return CORDON_STATUS_BAD_FN;
+	if (mask >> CORDON_MAX_ARGS)
+		return CORDON_STATUS_BAD_ARG;
+	for (i = 0; i < CORDON_MAX_ARGS; i++) {
+		a[i] = s->args[i];
+		if (!(mask & (1u << i)))
+			continue;
+		/* an arena offset; the end itself is fine (empty buffer) */
+		if (a[i] < 0 || (uint64_t)a[i] > arena_size)
+			return CORDON_STATUS_BAD_ARG;
+		a[i] = (int64_t)(uintptr_t)(arena + a[i]);
+	}
+	f = (domain_fn)(uintptr_t)fn;
+	*result = f(a[0], a[1], a[2], a[3], a[4], a[5]);
+	return CORDON_STATUS_OK;
+}
+
+static void serve(struct host *h, uint32_t i)
+{
+	struct cordon_slot *s = host_slot(h, i);
+	unsigned char *arena = host_arena(h, i);
+	uint64_t arena_size;
+	int64_t result;
+	int32_t status;
+
+	for (;;) {
+		wait_request(s);
+		/* a smaller arena_size from the JVM is honoured, a larger one not */
+		arena_size = host_arena_size(h);
+		if (s->arena_size < arena_size)
+			arena_size = s->arena_size;
+		result = 0;
+		switch (s->op) {
+		case CORDON_OP_RESOLVE:
+			status = resolve(h, arena, arena_size, &result);
+			break;
+		case CORDON_OP_CALL:
+			status = call(s, arena, arena_size, &result);
+			break;
+		default:
+			status = CORDON_STATUS_BAD_OP;
+			break;
+		}
+		s->result = result;
+		s->status = status;
+		__atomic_store_n(&s->state, CORDON_SLOT_DONE, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&s->caller_waiting, __ATOMIC_SEQ_CST))
+			futex_wake_shared(&s->state);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	if (host_alt_stack())
+		host_fail(w->h, "threads: worker %u: cannot set up the signal stack", w->index);
+	w->h->tids[w->index] = gettid();
+	__atomic_add_fetch(&started, 1, __ATOMIC_SEQ_CST);
+	futex_wake_private(&started);
+	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
+		futex_wait_private(&go, 0);
+	serve(w->h, w->index);
+	return NULL;
+}
+
+/* Start the workers and wait until each has published its thread id (the
+ * seccomp filter lets tkill reach exactly those). */
+void host_start_workers(struct host *h)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	uint32_t i;
+	int n, rc;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, STACK_SIZE);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 0; i < h->nslots; i++) {
+		workers[i].h = h;
+		workers[i].index = i;
+		rc = pthread_create(&t, &attr, worker_main, &workers[i]);
+		if (rc)
+			host_fail(h, "threads: cannot start worker %u: %s", i, strerror(rc));
+	}
+	pthread_attr_destroy(&attr);
+	while ((n = __atomic_load_n(&started, __ATOMIC_SEQ_CST)) < (int)h->nslots)
+		futex_wait_private(&started, n);
+}
+
+void host_release_workers(void)
+{
+	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
+	futex_wake_private(&go);
+}

@@ -1,0 +1,24 @@
+/* The C tests of native/: main(target_dir, tests_dir). */
+#include <stdio.h>
+
+#include "harness.h"
+#include "suites.h"
+
+const char *target_dir = "target";
+const char *tests_dir = "tests";
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		target_dir = argv[1];
+	if (argc > 2)
+		tests_dir = argv[2];
+	test_loader_basic();
+	test_loader_truncated();
+	test_loader_malformed();
+	test_loader_refusals();
+	test_runtime();
+	test_cordon_cc();
+	test_host();
+	return summary() ? 1 : 0;
+}

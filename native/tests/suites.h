@@ -1,0 +1,13 @@
+/* One function per test file. */
+#ifndef CORDON_TEST_SUITES_H
+#define CORDON_TEST_SUITES_H
+
+void test_loader_basic(void);
+void test_loader_truncated(void);
+void test_loader_malformed(void);
+void test_loader_refusals(void);
+void test_runtime(void);
+void test_cordon_cc(void);
+void test_host(void);
+
+#endif
