@@ -39,7 +39,7 @@ public final class Demo {
         System.out.println("zlib in its domain reports version " + new String(version, 0, n, StandardCharsets.US_ASCII));
 
         Archiver archiver = osgi.service(Archiver.class, WAIT);
-        byte[] text = "Cordon puts native code in its own domain. ".repeat(20_000).getBytes(StandardCharsets.UTF_8);
+        byte[] text = "Cordon puts native code in its own domain. ".repeat(8_000).getBytes(StandardCharsets.UTF_8);
         byte[] packed = archiver.compress(text);
         boolean same = Arrays.equals(text, archiver.decompress(packed, text.length));
         System.out.printf("compressed %d bytes to %d through the gate; round trip %s%n",

@@ -48,11 +48,23 @@ final class NativeBundleTracker implements BundleTrackerCustomizer<Domain> {
                     domain.info().backend());
             return domain;
         } catch (DomainStartException | RuntimeException e) {
-            LOG.error("Cordon: bundle {} not started: {}", bundle.getSymbolicName(), e.getMessage());
+            LOG.error("Cordon: bundle {} [{}] not started: {}", bundle.getSymbolicName(), bundle.getBundleId(),
+                    withoutName(e.getMessage(), bundle));
             // CONCURRENCY: the framework holds the bundle's lock while it tells us; stop it afterwards
             background.execute(() -> stopQuietly(bundle));
             return null;
         }
+    }
+
+    /** Messages from below start with the bundle's name; the log line names it once. */
+    private static String withoutName(String message, Bundle bundle) {
+        String name = bundle.getSymbolicName();
+        for (String prefix : new String[] {name + " [" + bundle.getBundleId() + "]: ", name + ": "}) {
+            if (message != null && message.startsWith(prefix)) {
+                return message.substring(prefix.length());
+            }
+        }
+        return message;
     }
 
     private boolean extendedByUs(Bundle bundle) {

@@ -3,7 +3,7 @@ package dev.cordon.isolation.internal.gate;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class GateProxy implements InvocationHandler {
     private final String description;
-    private final Map<Method, Integer> planIndex = new IdentityHashMap<>();
+    private final Map<Method, Integer> planIndex = new HashMap<>();
     private final CallTarget target;
     private final long deadlineNanos;
 
