@@ -64,13 +64,13 @@ class BadBundleTest {
     @Test
     void malformedImage_LeavesBundleUnstarted_WithOneLogLine() throws Exception {
         assertRefused("truncated-image", attributes -> attributes, image -> Arrays.copyOf(image, 700),
-                "malformed domain image");
+                "image: program header 0: PT_LOAD past end of file");
     }
 
     @Test
     void garbageImage_LeavesBundleUnstarted_WithOneLogLine() throws Exception {
         assertRefused("garbage-image", attributes -> attributes, image -> "not an elf".getBytes(),
-                "malformed domain image");
+                "image: image too small for an ELF header");
     }
 
     @Test

@@ -35,4 +35,16 @@ public final class LanePool<L extends Lane> {
     public void release(L lane) {
         free.offer(lane);
     }
+
+    /** Waits until no lane is in use, at most {@code nanos}; true if none is. */
+    public boolean awaitIdle(int lanes, long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (free.size() < lanes) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return true;
+    }
 }

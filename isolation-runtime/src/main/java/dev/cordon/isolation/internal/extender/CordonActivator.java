@@ -23,7 +23,9 @@ public final class CordonActivator implements BundleActivator {
         background = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-restarter").factory());
         DomainRegistry registry = new DomainRegistry();
         DomainFactory factory = new DomainFactory(Backends.selector(natives), background);
-        tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE,
+        // ACTIVE only: a bundle passes through STARTING first, and a refusal there would
+        // be retried (and logged again) on ACTIVE. A lazy bundle gets its domain when activated.
+        tracker = new BundleTracker<>(context, Bundle.ACTIVE,
                 new NativeBundleTracker(context.getBundle(), factory, registry, background));
         context.registerService(Domains.class, registry, null);
         Hashtable<String, Object> commands = new Hashtable<>();

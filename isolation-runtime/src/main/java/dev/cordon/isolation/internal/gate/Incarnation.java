@@ -67,6 +67,9 @@ public final class Incarnation {
                     onInvalidResult.run();
                     throw e;
                 }
+            } catch (IllegalStateException unmapped) {
+                // the sandbox was closed under this call: its memory is gone, not ours
+                throw new DomainFailedException(name + ": domain ended during the call", unmapped);
             } finally {
                 sandbox.release(lane);
             }

@@ -111,9 +111,13 @@ final class InProcessSandbox implements Sandbox {
         return spec.policy().memoryBytes() + spec.policy().arenaBytes() * spec.policy().threads();
     }
 
+    /** CONCURRENCY: unmaps only once no call is inside the image; a call that never returns leaks it. */
     @Override
     public void close() {
         deathReason = "stopped";
+        if (!lanes.awaitIdle(arenas.size(), java.util.concurrent.TimeUnit.SECONDS.toNanos(30))) {
+            return;
+        }
         library.unloadImage(image);
         Libc.munmap(heap);
         arenas.forEach(Libc::munmap);

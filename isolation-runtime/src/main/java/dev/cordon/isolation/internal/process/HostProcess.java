@@ -54,7 +54,10 @@ final class HostProcess implements Sandbox {
         try {
             fd = Libc.memfdCreate("cordon:" + spec.name());
             Libc.ftruncate(fd, size);
-            channel = Libc.mmap(size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd);
+            // Scoped to the shared arena: once it is closed, a caller still holding a slot gets
+            // IllegalStateException instead of touching unmapped memory. Closing unmaps.
+            channel = Libc.mmap(size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd)
+                    .reinterpret(arena, Libc::munmap);
             writeHeader(nslots, stride, slotsOffset, imageOffset);
             List<String> args = hostArguments(size);
             pid = backend.library().spawnHost(backend.hostBinary(), args, fd);
@@ -138,10 +141,12 @@ final class HostProcess implements Sandbox {
         int status = Libc.waitpid(pid);
         String reason = closing ? "stopped" : describeDeath(status);
         deathReason.compareAndSet(null, reason);
-        for (HostSlot slot : slots) {
-            slot.markDead();
+        try {
+            wakeAll();
+            Libc.futexWake(channel.asSlice(H_HOST_STATE, 4));
+        } catch (IllegalStateException closed) {
+            // the channel is already gone: nobody is waiting on it
         }
-        Libc.futexWake(channel.asSlice(H_HOST_STATE, 4));
         reaped.countDown();
         if (!closing) {
             try {
@@ -154,6 +159,9 @@ final class HostProcess implements Sandbox {
 
     /** The host's own account of a fault, read after it died; numbers only, it is untrusted. */
     private String describeDeath(int status) {
+        if (!arena.scope().isAlive()) {
+            return "cordon-host " + Libc.describeWaitStatus(status);
+        }
         int signal = channel.get(JAVA_INT, H_FAULT_SIGNAL);
         if (signal > 0 && signal < 65) {
             return "native fault: " + Signals.name(signal) + " (code " + channel.get(JAVA_INT, H_FAULT_CODE)
@@ -247,11 +255,29 @@ final class HostProcess implements Sandbox {
         }
     }
 
+    /**
+     * Unmaps the channel. CONCURRENCY: a shared arena refuses to close while a
+     * thread is inside a downcall (a futex wait) on one of its segments; every
+     * such thread wakes soon, since the host is dead and the slots say so.
+     */
     private void closeQuietly() {
-        if (reaped.getCount() == 0) {
-            // CONCURRENCY: unmap only once the reaper has stopped touching the channel
-            Libc.munmap(channel);
-            arena.close();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (arena.scope().isAlive()) {
+            try {
+                arena.close();
+            } catch (IllegalStateException busy) {
+                if (System.nanoTime() > until) {
+                    return; // leak the mapping rather than pull it from under a caller
+                }
+                wakeAll();
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
+    }
+
+    private void wakeAll() {
+        for (HostSlot slot : slots) {
+            slot.markDead();
         }
     }
 }

@@ -47,6 +47,14 @@ final class HostSlot implements Lane {
 
     @Override
     public long call(int fn, long[] args, int arenaMask, long deadlineNanos) {
+        try {
+            return callOnce(fn, args, arenaMask, deadlineNanos);
+        } catch (IllegalStateException unmapped) {
+            throw host.failure();
+        }
+    }
+
+    private long callOnce(int fn, long[] args, int arenaMask, long deadlineNanos) {
         slot.set(JAVA_INT, S_OP, OP_CALL);
         slot.set(JAVA_INT, S_FN, fn);
         slot.set(JAVA_INT, S_PTR_MASK, arenaMask);
@@ -65,6 +73,14 @@ final class HostSlot implements Lane {
 
     /** OP_RESOLVE: the function index of {@code symbol}, or -1. */
     int resolve(String symbol, long deadlineNanos) {
+        try {
+            return resolveOnce(symbol, deadlineNanos);
+        } catch (IllegalStateException unmapped) {
+            throw host.failure();
+        }
+    }
+
+    private int resolveOnce(String symbol, long deadlineNanos) {
         byte[] name = symbol.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (name.length + 1 > arena.byteSize()) {
             return -1;
