@@ -60,7 +60,7 @@ class HostileContainmentTest {
 
     /** Round trips through zlib until the suite ends; any failure is kept for the last test. */
     private static void zlibLoad(Compressor zlib) {
-        byte[] input = ZlibServiceTest.sample("text", 20_000);
+        byte[] input = ZlibSuite.sample("text", 20_000);
         byte[] packed = new byte[30_000];
         byte[] out = new byte[input.length];
         while (loadRunning.get()) {

@@ -2,6 +2,7 @@ package dev.cordon.itest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cordon.bundles.example.Archiver;
@@ -10,6 +11,7 @@ import dev.cordon.demo.CordonFramework;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Random;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
@@ -17,22 +19,45 @@ import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.osgi.framework.ServiceReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The real zlib, in a process domain, against java.util.zip. */
-class ZlibServiceTest {
-    private static CordonFramework osgi;
-    private static Compressor zlib;
+/**
+ * The real zlib in a domain, against java.util.zip: one suite, run once per
+ * backend by its subclasses.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ZlibSuite {
+    private CordonFramework osgi;
+    private Compressor zlib;
+
+    /** The backend under test, as the service property {@code cordon.backend} names it. */
+    abstract String backend();
+
+    /** Installs whatever the backend needs beyond the reactor's bundles. */
+    void prepare(CordonFramework framework) throws Exception {
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        osgi = Framework.start("zlib");
-        zlib = osgi.service(Compressor.class, Duration.ofSeconds(30));
+    void start() throws Exception {
+        osgi = Framework.start("zlib-" + backend());
+        prepare(osgi);
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Collection<ServiceReference<Compressor>> refs;
+        while ((refs = osgi.context().getServiceReferences(Compressor.class,
+                "(cordon.backend=" + backend() + ")")).isEmpty()) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("no zlib service on " + backend());
+            }
+            Thread.sleep(10);
+        }
+        zlib = osgi.context().getService(refs.iterator().next());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         osgi.close();
     }
 
@@ -49,7 +74,7 @@ class ZlibServiceTest {
         return Arrays.copyOf(out, n);
     }
 
-    private static byte[] cordonDeflate(byte[] input, int level) {
+    private byte[] cordonDeflate(byte[] input, int level) {
         byte[] out = new byte[input.length * 2 + 1024];
         int n = zlib.deflate(input, out, level);
         assertTrue(n >= 0, "deflate failed with " + n);
@@ -132,8 +157,11 @@ class ZlibServiceTest {
     }
 
     @Test
-    void serviceRegistrationNamesItsBackend() {
-        var ref = osgi.context().getServiceReference(Compressor.class);
-        assertEquals("process", ref.getProperty("cordon.backend"));
+    void arenaOverflow_IsRefusedBeforeTheCall_AndTheDomainGoesOn() {
+        byte[] big = new byte[3 << 20];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> zlib.deflate(big, new byte[big.length], 1));
+        assertTrue(e.getMessage().contains("argument area"), e.getMessage());
+        assertEquals(0, zlib.noop());
     }
 }

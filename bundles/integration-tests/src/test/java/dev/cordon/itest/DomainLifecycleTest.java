@@ -1,0 +1,118 @@
+package dev.cordon.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cordon.bundles.hostile.Hostile;
+import dev.cordon.demo.CordonFramework;
+import dev.cordon.isolation.DomainFailedException;
+import dev.cordon.isolation.DomainInfo;
+import dev.cordon.isolation.Domains;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+
+/** Domains follow their bundles, and the Domains service (behind cordon:kill/restart) works. */
+class DomainLifecycleTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static CordonFramework osgi;
+    private static Domains domains;
+
+    @BeforeAll
+    static void start() throws Exception {
+        osgi = Framework.start("lifecycle");
+        domains = osgi.service(Domains.class, WAIT);
+        osgi.service(Hostile.class, WAIT);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        osgi.close();
+    }
+
+    private static long hosts() {
+        return ProcessHandle.current().children()
+                .filter(p -> p.info().command().orElse("").endsWith("cordon-host")).count();
+    }
+
+    private static DomainInfo domain(String bundle) {
+        return domains.list().stream().filter(d -> d.bundle().equals(bundle)).findFirst().orElse(null);
+    }
+
+    private static Hostile healthyHostile() throws InterruptedException {
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                Hostile h = osgi.service(Hostile.class, WAIT);
+                h.echo(0);
+                return h;
+            } catch (DomainFailedException e) {
+                if (System.nanoTime() > until) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    @Test
+    void killThroughTheDomainsService_CountsAFault_AndRestarts() throws Exception {
+        Bundle hostile = osgi.bundle("dev.cordon.bundles.hostile");
+        DomainInfo before = domain("dev.cordon.bundles.hostile");
+        assertTrue(domains.kill(hostile.getBundleId()));
+        assertEquals(9, healthyHostile().echo(9));
+        DomainInfo after = domain("dev.cordon.bundles.hostile");
+        assertEquals(before.faults() + 1, after.faults());
+        assertEquals(before.restarts() + 1, after.restarts());
+        assertEquals("ACTIVE", after.state());
+    }
+
+    @Test
+    void restartThroughTheDomainsService_GivesAFreshDomain() throws Exception {
+        Bundle hostile = osgi.bundle("dev.cordon.bundles.hostile");
+        Hostile old = healthyHostile();
+        assertTrue(domains.restart(hostile.getBundleId()));
+        assertEquals(4, healthyHostile().echo(4));
+        try {
+            old.echo(1);
+            throw new AssertionError("the proxy of the ended domain still answered");
+        } catch (DomainFailedException expected) {
+            // stateful services are not rebound
+        }
+    }
+
+    @Test
+    void stoppingABundle_WithCallsInFlight_EndsThemAndItsHost() throws Exception {
+        Bundle hostile = osgi.bundle("dev.cordon.bundles.hostile");
+        Hostile h = healthyHostile();
+        long hostsBefore = hosts();
+        ConcurrentLinkedQueue<Object> outcomes = new ConcurrentLinkedQueue<>();
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            callers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    outcomes.add(h.sleepMillis(1_500));
+                } catch (DomainFailedException e) {
+                    outcomes.add(e);
+                }
+            }));
+        }
+        Thread.sleep(200);
+        hostile.stop();
+        for (Thread t : callers) {
+            t.join(10_000);
+        }
+        assertEquals(2, outcomes.size(), "every caller returned: " + outcomes);
+        assertNull(hostile.getRegisteredServices());
+        assertNull(domain("dev.cordon.bundles.hostile"));
+        assertEquals(hostsBefore - 1, hosts(), "the hostile domain's cordon-host is gone");
+        hostile.start();
+        assertEquals(2, healthyHostile().echo(2), "a restarted bundle gets a new domain");
+    }
+}
