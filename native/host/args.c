@@ -1,6 +1,7 @@
 /*
  * cordon-host's command line:
  *   --memory BYTES  --cpu-seconds N  --data DIR  --threads N
+ *   --syscalls GROUP,...   (io, time, memory, random, signals; default all)
  * Numbers are plain decimal. Errors go to header.error like any other
  * startup error, so the channel is mapped before the arguments are read.
  */
@@ -36,12 +37,47 @@ static uint64_t number(struct host *h, const char *opt, const char *value)
 	return v;
 }
 
+static const struct {
+	const char *name;
+	uint32_t bit;
+} groups[] = {
+	{ "io", HOST_SYSCALLS_IO },         { "time", HOST_SYSCALLS_TIME },
+	{ "memory", HOST_SYSCALLS_MEMORY }, { "random", HOST_SYSCALLS_RANDOM },
+	{ "signals", HOST_SYSCALLS_SIGNALS },
+};
+
+/* "io,time" -> bits; "" grants none of the groups */
+static uint32_t syscall_groups(struct host *h, const char *list)
+{
+	uint32_t bits = 0;
+	const char *p = list, *end;
+	size_t n, i;
+
+	if (!list)
+		host_fail(h, "args: --syscalls needs a value");
+	while (*p) {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+			if (strlen(groups[i].name) == n && !strncmp(groups[i].name, p, n))
+				break;
+		if (i == sizeof(groups) / sizeof(groups[0]))
+			host_fail(h, "args: --syscalls: unknown group %.*s", (int)(n < 32 ? n : 32), p);
+		bits |= groups[i].bit;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return bits;
+}
+
 void host_parse_args(struct host *h, int argc, char **argv)
 {
 	struct host_opts *o = &h->opts;
 	int have_threads = 0, i;
 	uint64_t v;
 
+	o->syscall_groups = HOST_SYSCALLS_ALL;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -55,6 +91,8 @@ void host_parse_args(struct host *h, int argc, char **argv)
 				host_fail(h, "args: --threads must be 1..%d", CORDON_MAX_SLOTS);
 			o->threads = (uint32_t)v;
 			have_threads = 1;
+		} else if (!strcmp(a, "--syscalls")) {
+			o->syscall_groups = syscall_groups(h, value);
 		} else if (!strcmp(a, "--data")) {
 			if (!value || !*value)
 				host_fail(h, "args: --data needs a directory");

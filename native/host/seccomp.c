@@ -53,17 +53,28 @@ struct bpf_prog {
 
 #define MAX_INSNS 512
 
-/* Always allowed: I/O on fds the domain has, memory, time, threads. */
-static const uint32_t plain[] = {
+/* Always allowed: what the host's own workers and fault path need (the
+ * workers' clock reads fall back to a syscall where the vDSO cannot serve). */
+static const uint32_t always[] = {
+	SYS_futex, SYS_exit, SYS_exit_group, SYS_rt_sigreturn, SYS_clock_gettime,
+	SYS_restart_syscall, SYS_gettid, SYS_getpid, SYS_getppid, SYS_sched_yield,
+};
+
+/* The groups a policy may withhold (--syscalls); all granted by default. */
+static const uint32_t io[] = {
 	SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_pread64, SYS_pwrite64,
 	SYS_preadv, SYS_pwritev, SYS_close, SYS_lseek, SYS_fstat,
-	SYS_futex, SYS_munmap, SYS_madvise, SYS_mremap,
-	SYS_exit, SYS_exit_group, SYS_rt_sigreturn, SYS_rt_sigprocmask,
-	SYS_restart_syscall, SYS_clock_gettime, SYS_clock_getres,
-	SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday, SYS_time,
-	SYS_gettid, SYS_getpid, SYS_getppid, SYS_sched_yield, SYS_getrandom,
 	SYS_ftruncate, SYS_fsync, SYS_fdatasync,
 };
+
+static const uint32_t time_[] = {
+	SYS_clock_getres, SYS_clock_nanosleep, SYS_nanosleep,
+	SYS_gettimeofday, SYS_time,
+};
+
+static const uint32_t memory[] = { SYS_munmap, SYS_madvise, SYS_mremap };
+
+static const uint32_t random_[] = { SYS_getrandom };
 
 /* Allowed only under Landlock, which decides about the paths. */
 static const uint32_t paths[] = {
@@ -122,9 +133,18 @@ static void allow_if_one_of(struct filter *f, uint32_t nr, int arg,
 	emit(f, BPF_RET_K, 0, 0, RET_ALLOW);
 }
 
+static void allow_all(struct filter *f, const uint32_t *nr, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		allow(f, nr[i]);
+}
+
 static void build(struct filter *f, const struct host *h)
 {
 	uint32_t self[1 + CORDON_MAX_SLOTS];
+	uint32_t g = h->opts.syscall_groups;
 	unsigned i, nself = 0;
 
 	f->n = 0;
@@ -135,13 +155,25 @@ static void build(struct filter *f, const struct host *h)
 	emit(f, BPF_JGE_K, 0, 1, X32_SYSCALL_BIT);
 	emit(f, BPF_RET_K, 0, 0, RET_ERRNO | EPERM);
 
-	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		allow(f, plain[i]);
+	allow_all(f, always, sizeof(always) / sizeof(always[0]));
+	if (g & HOST_SYSCALLS_IO)
+		allow_all(f, io, sizeof(io) / sizeof(io[0]));
+	if (g & HOST_SYSCALLS_TIME)
+		allow_all(f, time_, sizeof(time_) / sizeof(time_[0]));
+	if (g & HOST_SYSCALLS_RANDOM)
+		allow_all(f, random_, sizeof(random_) / sizeof(random_[0]));
 	if (h->landlocked)
-		for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-			allow(f, paths[i]);
-	allow_without_bits(f, SYS_mmap, 2, PROT_EXEC);
-	allow_without_bits(f, SYS_mprotect, 2, PROT_EXEC);
+		allow_all(f, paths, sizeof(paths) / sizeof(paths[0]));
+	if (g & HOST_SYSCALLS_MEMORY) {
+		allow_all(f, memory, sizeof(memory) / sizeof(memory[0]));
+		allow_without_bits(f, SYS_mmap, 2, PROT_EXEC);
+		allow_without_bits(f, SYS_mprotect, 2, PROT_EXEC);
+	}
+	if (!(g & HOST_SYSCALLS_SIGNALS)) {
+		emit(f, BPF_RET_K, 0, 0, RET_ERRNO | EPERM);
+		return;
+	}
+	allow(f, SYS_rt_sigprocmask);
 
 	/* signals: only to this process (kill, tgkill) or one of its own
 	 * threads (tkill takes a bare thread id) */

@@ -210,6 +210,25 @@ static void data_dir(void)
 	      "slots DEAD: host exits 0 (status 0x%x)", c.status);
 }
 
+/* --syscalls withholds whole groups: what is left out fails with EPERM. */
+static void syscall_groups(void)
+{
+	const char *time_only[] = { "--syscalls", "time", NULL };
+	struct chan c;
+	int64_t r;
+
+	if (start(&c, 1, time_only) == 0) {
+		r = call(&c, chan_resolve(&c, "add"), 2, 3, 0);
+		check(r == 5, "--syscalls time: plain calls still work (%lld)", (long long)r);
+		r = call(&c, chan_resolve(&c, "try_write_stdout"), 0, 0, 0);
+		check(r == -EPERM, "--syscalls time: write withheld, EPERM not EBADF (%lld)", (long long)r);
+		/* musl reports an anonymous mmap's EPERM as ENOMEM */
+		r = call(&c, chan_resolve(&c, "try_mmap"), 4096, 0, 0);
+		check(r == -EPERM || r == -ENOMEM, "--syscalls time: mmap withheld (%lld)", (long long)r);
+	}
+	chan_close(&c);
+}
+
 /* Calls that end the host with a reported signal. */
 static void fatal(const char *fn, const char *const *extra, int sig)
 {
@@ -273,6 +292,7 @@ static void startup_errors(void)
 {
 	const char *threads3[] = { "--threads", "3", NULL };
 	const char *bogus[] = { "--bogus", "1", NULL };
+	const char *badgroup[] = { "--syscalls", "io,sockets", NULL };
 	const char *nodir[] = { "--data", "/nonexistent/cordon", NULL };
 	unsigned char *patched = malloc(image_len), *p;
 	char err[256] = "";
@@ -284,6 +304,8 @@ static void startup_errors(void)
 	refuses("--threads mismatch", NULL, image, image_len, threads3,
 		"header: nslots 2 but --threads 3");
 	refuses("unknown option", NULL, image, image_len, bogus, "args: unknown option --bogus");
+	refuses("unknown syscall group", NULL, image, image_len, badgroup,
+		"args: --syscalls: unknown group sockets");
 	refuses("not an image", NULL, "garbage, not ELF", 16, NULL,
 		"image: image too small for an ELF header");
 	refuses("missing --data dir", NULL, image, image_len, nodir,
@@ -315,6 +337,7 @@ void test_host(void)
 		return;
 	main_host();
 	data_dir();
+	syscall_groups();
 	fatal("do_abort", NULL, SIGABRT);
 	fatal("spin", cpu, SIGXCPU);
 	memory_limit();

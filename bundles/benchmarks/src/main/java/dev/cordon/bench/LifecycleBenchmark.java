@@ -42,7 +42,7 @@ public class LifecycleBenchmark {
             image = jar.getInputStream(jar.getEntry("native/zlib.so")).readAllBytes();
         }
         Policy policy = new Policy("native/zlib.so", BackendChoice.PROCESS, 64L << 20, 1L << 20,
-                Duration.ofSeconds(5), 1, RestartPolicy.NEVER, 0, false);
+                Duration.ofSeconds(5), 1, RestartPolicy.NEVER, 0, false, java.util.Set.copyOf(Policy.SYSCALL_GROUPS));
         spec = new DomainSpec("bench", policy, image, Files.createTempDirectory("cordon-bench"), reason -> { });
     }
 

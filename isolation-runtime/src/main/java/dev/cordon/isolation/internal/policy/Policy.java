@@ -14,9 +14,20 @@ import java.time.Duration;
  * @param restart      restart policy after a fault
  * @param maxRestarts  restarts allowed before the domain stays failed
  * @param files        whether the domain may open files under its data directory
+ * @param syscalls     the syscall groups granted (see {@link #SYSCALL_GROUPS}); the host's
+ *                     own needs (futex, exit, ...) are always granted
  */
 public record Policy(String image, BackendChoice backend, long memoryBytes, long arenaBytes,
-        Duration deadline, int threads, RestartPolicy restart, int maxRestarts, boolean files) {
+        Duration deadline, int threads, RestartPolicy restart, int maxRestarts, boolean files,
+        java.util.Set<String> syscalls) {
 
     public static final int MAX_THREADS = 64;
+
+    /** What {@code syscalls=} may name; cordon-host's --syscalls knows the same groups. */
+    public static final java.util.List<String> SYSCALL_GROUPS = java.util.List.of(
+            "io", "time", "memory", "random", "signals");
+
+    public boolean allSyscalls() {
+        return syscalls.containsAll(SYSCALL_GROUPS);
+    }
 }

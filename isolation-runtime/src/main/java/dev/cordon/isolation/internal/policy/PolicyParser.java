@@ -9,7 +9,7 @@ import java.util.Set;
  * Reads the {@code Cordon-Domain} header:
  * <pre>
  * Cordon-Domain: native/zlib.so;backend=process;memory=64m;arena=1m;deadline=5s;
- *  threads=8;restart=always;max-restarts=5;files=none
+ *  threads=8;restart=always;max-restarts=5;files=none;syscalls="io,time"
  * </pre>
  * Unknown keys are errors: a typo must never silently weaken a policy.
  */
@@ -17,7 +17,8 @@ public final class PolicyParser {
     public static final String HEADER = "Cordon-Domain";
 
     private static final Set<String> KEYS = Set.of(
-            "backend", "memory", "arena", "deadline", "threads", "restart", "max-restarts", "files");
+            "backend", "memory", "arena", "deadline", "threads", "restart", "max-restarts", "files",
+            "syscalls");
     private static final long MIN_MEMORY = 1L << 20;
     private static final long MAX_MEMORY = 1L << 40;
     private static final long MIN_ARENA = 4096;
@@ -62,7 +63,25 @@ public final class PolicyParser {
                 a.containsKey("threads") ? Quantities.integer("threads", a.get("threads"), 1, Policy.MAX_THREADS) : 1,
                 restart(a.getOrDefault("restart", "always")),
                 a.containsKey("max-restarts") ? Quantities.integer("max-restarts", a.get("max-restarts"), 0, 1000) : 5,
-                files(a.getOrDefault("files", "none")));
+                files(a.getOrDefault("files", "none")),
+                a.containsKey("syscalls") ? syscalls(a.get("syscalls")) : Set.copyOf(Policy.SYSCALL_GROUPS));
+    }
+
+    /** A comma-separated list of groups; "none" grants none (a domain that only computes). */
+    private static Set<String> syscalls(String value) throws InvalidManifestException {
+        if (value.trim().equals("none")) {
+            return Set.of();
+        }
+        java.util.TreeSet<String> groups = new java.util.TreeSet<>();
+        for (String group : value.split(",", -1)) {
+            String g = group.trim();
+            if (!Policy.SYSCALL_GROUPS.contains(g)) {
+                throw new InvalidManifestException(HEADER + ": syscalls: unknown group '" + g + "' (known: "
+                        + String.join(", ", Policy.SYSCALL_GROUPS) + ", or none)");
+            }
+            groups.add(g);
+        }
+        return Set.copyOf(groups);
     }
 
     private static void checkRange(String key, long value, long min, long max) throws InvalidManifestException {

@@ -103,6 +103,10 @@ final class HostProcess implements Sandbox {
         List<String> args = new ArrayList<>(List.of(
                 "--threads", Integer.toString(spec.policy().threads()),
                 "--memory", Long.toString(addressSpace)));
+        if (!spec.policy().allSyscalls()) {
+            args.add("--syscalls");
+            args.add(String.join(",", new java.util.TreeSet<>(spec.policy().syscalls())));
+        }
         if (spec.policy().files()) {
             args.add("--data");
             args.add(spec.dataDir().toString());

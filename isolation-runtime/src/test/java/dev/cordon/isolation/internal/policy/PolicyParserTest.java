@@ -25,6 +25,14 @@ class PolicyParserTest {
         assertEquals(RestartPolicy.NEVER, p.restart());
         assertEquals(3, p.maxRestarts());
         assertTrue(p.files());
+        assertTrue(p.allSyscalls(), "every syscall group unless the policy narrows it");
+    }
+
+    @Test
+    void syscalls_NarrowTheGroups() throws Exception {
+        assertEquals(java.util.Set.of("io", "time"), PolicyParser.parse("x.so;syscalls=\"time, io\"").syscalls());
+        assertEquals(java.util.Set.of(), PolicyParser.parse("x.so;syscalls=none").syscalls());
+        assertFalse(PolicyParser.parse("x.so;syscalls=memory").allSyscalls());
     }
 
     @Test
@@ -56,6 +64,8 @@ class PolicyParserTest {
         "native/x.so;memory | has no value",
         "native/x.so;backend=\"process | unterminated quoted string",
         "native/x.so;strict:=true | unknown directive 'strict'",
+        "native/x.so;syscalls=sockets | syscalls: unknown group 'sockets'",
+        "native/x.so;syscalls=\"io,\" | syscalls: unknown group ''",
     })
     void badHeader_IsRefused_WithAMessageNamingTheFault(String header, String message) {
         InvalidManifestException e = assertThrows(InvalidManifestException.class, () -> PolicyParser.parse(header));

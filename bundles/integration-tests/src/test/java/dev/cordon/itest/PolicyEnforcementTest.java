@@ -1,0 +1,67 @@
+package dev.cordon.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cordon.bundles.hostile.Hostile;
+import dev.cordon.demo.BundleVariant;
+import dev.cordon.demo.CordonFramework;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+
+/** What a policy narrows is enforced by the sandbox, not just parsed. */
+class PolicyEnforcementTest {
+    private static CordonFramework osgi;
+
+    @BeforeAll
+    static void start() throws Exception {
+        osgi = Framework.start("policy");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        osgi.close();
+    }
+
+    /** The hostile bundle under another name and policy; its Hostile service. */
+    private static Hostile hostileWith(String name, String policy) throws Exception {
+        Path jar = BundleVariant.of(Framework.bundles().resolve("dev.cordon.bundles.hostile.jar"),
+                "dev.cordon.itest." + name, Map.of("Cordon-Domain", policy), "", bytes -> bytes);
+        Bundle bundle = osgi.context().installBundle(jar.toUri().toString());
+        bundle.start();
+        var refs = osgi.context().getServiceReferences(Hostile.class, "(cordon.domain=dev.cordon.itest." + name + ")");
+        assertEquals(1, refs.size(), "the variant registered its service");
+        return osgi.context().getService(refs.iterator().next());
+    }
+
+    @Test
+    void withheldSyscallGroup_FailsWithEperm_InThatDomainOnly() throws Exception {
+        Hostile computeOnly = hostileWith("compute.only", "native/hostile.so;syscalls=\"time\"");
+        assertEquals(-1, computeOnly.writeHighFd(), "write is withheld: EPERM, not EBADF");
+        assertEquals(-9, osgi.service(Hostile.class, Duration.ofSeconds(30)).writeHighFd(),
+                "the original bundle's domain still has write (EBADF: no such fd)");
+    }
+
+    @Test
+    void filesData_OpensOnlyUnderTheDataDirectory() throws Exception {
+        Hostile withFiles = hostileWith("with.files", "native/hostile.so;files=data");
+        long r = withFiles.openPasswd(new byte[4096]);
+        assertTrue(r == -13, "Landlock refuses /etc/passwd with EACCES, got " + r);
+    }
+
+    @Test
+    void singleThreadedDomain_SerialisesCalls() throws Exception {
+        Hostile serial = hostileWith("serial", "native/hostile.so;threads=1;deadline=5s");
+        long start = System.nanoTime();
+        Thread other = Thread.ofPlatform().start(() -> serial.sleepMillis(300));
+        serial.sleepMillis(300);
+        other.join();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 590, "two 300 ms calls in one thread take 600 ms, took " + millis);
+    }
+}
