@@ -1,5 +1,6 @@
 package dev.cordon.demo;
 
+import dev.cordon.isolation.DomainFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -103,6 +105,27 @@ public final class CordonFramework implements AutoCloseable {
             return service;
         } finally {
             tracker.close();
+        }
+    }
+
+    /**
+     * A service that answers: after a fault the domain restarts and registers
+     * a fresh service while the old one is still going away, so retry the
+     * probe on {@link DomainFailedException} until the timeout.
+     */
+    public <T> T liveService(Class<T> type, Consumer<T> probe, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T service = service(type, timeout);
+            try {
+                probe.accept(service);
+                return service;
+            } catch (DomainFailedException stale) {
+                if (System.nanoTime() > until) {
+                    throw stale;
+                }
+                Thread.sleep(10);
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package dev.cordon.demo;
 import dev.cordon.bundles.example.Archiver;
 import dev.cordon.bundles.hostile.Hostile;
 import dev.cordon.bundles.zlib.Compressor;
-import dev.cordon.isolation.DomainFailedException;
 import dev.cordon.isolation.DomainTable;
 import dev.cordon.isolation.Domains;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,8 @@ public final class Demo {
                 text.length, packed.length, same ? "identical" : "DIFFERENT");
 
         System.out.println("hostile bundle reads a null pointer: " + archiver.provokeFault());
-        Hostile hostile = awaitHealthy(osgi);
+        // the restarted domain registers a fresh service; the old proxy stays dead
+        Hostile hostile = osgi.liveService(Hostile.class, h -> h.echo(0), WAIT);
         System.out.println("after the restart the hostile domain answers echo(42) = " + hostile.echo(42));
         System.out.println("and zlib kept working: crc32 = 0x" + Long.toHexString(zlib.crc32(text)));
 
@@ -54,23 +54,6 @@ public final class Demo {
         System.out.print(DomainTable.format(osgi.service(Domains.class, WAIT).list()));
         if (!same) {
             throw new IllegalStateException("round trip differs");
-        }
-    }
-
-    /** The restarted domain registers a fresh service; the old proxy stays dead. */
-    private static Hostile awaitHealthy(CordonFramework osgi) throws InterruptedException {
-        long until = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                Hostile hostile = osgi.service(Hostile.class, WAIT);
-                hostile.echo(0);
-                return hostile;
-            } catch (DomainFailedException e) {
-                if (System.nanoTime() > until) {
-                    throw e;
-                }
-                Thread.sleep(20);
-            }
         }
     }
 }

@@ -46,19 +46,7 @@ class DomainLifecycleTest {
     }
 
     private static Hostile healthyHostile() throws InterruptedException {
-        long until = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                Hostile h = osgi.service(Hostile.class, WAIT);
-                h.echo(0);
-                return h;
-            } catch (DomainFailedException e) {
-                if (System.nanoTime() > until) {
-                    throw e;
-                }
-                Thread.sleep(10);
-            }
-        }
+        return osgi.liveService(Hostile.class, h -> h.echo(0), WAIT);
     }
 
     @Test

@@ -87,19 +87,7 @@ class HostileContainmentTest {
 
     /** The current hostile service; after a fault its domain restarts and registers a new one. */
     private static Hostile hostile() throws InterruptedException {
-        long until = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            Hostile h = osgi.service(Hostile.class, WAIT);
-            try {
-                h.echo(1);
-                return h;
-            } catch (DomainFailedException stale) {
-                if (System.nanoTime() > until) {
-                    throw stale;
-                }
-                Thread.sleep(10);
-            }
-        }
+        return osgi.liveService(Hostile.class, h -> h.echo(1), WAIT);
     }
 
     private static DomainInfo hostileDomain() {
