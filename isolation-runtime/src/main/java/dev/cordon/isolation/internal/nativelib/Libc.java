@@ -52,7 +52,60 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
             Linker.Option.firstVariadicArg(1));
 
+    private static final long SYS_PIDFD_OPEN = 434;
+    private static final MethodHandle SYSCALL_INT = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("syscall").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle EPOLL_CREATE1 = plain("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = plain("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = plain("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLL_CTL_DEL = 2;
+    public static final int EPOLLIN = 1;
+    /** struct epoll_event is packed on x86-64: u32 events, u64 data. */
+    public static final long EPOLL_EVENT_SIZE = 12;
+
     private Libc() {
+    }
+
+    /** A pidfd for child {@code pid} (Linux 5.3+), or -1. */
+    public static int pidfdOpen(int pid) {
+        try {
+            return (int) (long) SYSCALL_INT.invokeExact(SYS_PIDFD_OPEN, pid, 0);
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    public static int epollCreate() {
+        try {
+            return (int) EPOLL_CREATE1.invokeExact(0x80000 /* EPOLL_CLOEXEC */);
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    /** Adds or removes {@code fd}, with the fd itself as the event's data. */
+    public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        event.set(JAVA_INT, 0, EPOLLIN);
+        event.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 4, fd);
+        try {
+            return (int) EPOLL_CTL.invokeExact(epfd, op, fd, event);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Blocks for events; returns how many were written into {@code events}, or -1. */
+    public static int epollWait(int epfd, MemorySegment events, int max) {
+        try {
+            return (int) EPOLL_WAIT.invokeExact(epfd, events, max, -1);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     private static MethodHandle plain(String name, FunctionDescriptor fd) {

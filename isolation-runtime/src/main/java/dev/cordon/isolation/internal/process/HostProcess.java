@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A domain served by one cordon-host process over a shared-memory channel.
- * A reaper thread waits for the process; when it exits for any reason, every
- * slot is marked dead so that waiting callers wake up and fail.
+ * The {@link HostReaper} waits for the process; when it exits for any reason,
+ * every slot is marked dead so that waiting callers wake up and fail.
  */
 final class HostProcess implements Sandbox {
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final java.util.concurrent.Executor UNMAPPER = java.util.concurrent.Executors
+            .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-unmapper").factory());
 
     private final DomainSpec spec;
     private final Arena arena = Arena.ofShared();
@@ -73,9 +75,8 @@ final class HostProcess implements Sandbox {
             slots.add(new HostSlot(this, channel.asSlice(slotsOffset + stride * i, stride), arena));
         }
         lanes = new LanePool<>(slots);
-        Thread reaper = Thread.ofPlatform().daemon().name("cordon-reaper-" + spec.name() + "-" + pid)
-                .start(this::reap);
-        awaitReady(reaper);
+        HostReaper.watch(pid, spec.name(), this::exited);
+        awaitReady();
     }
 
     private void writeHeader(int nslots, long stride, long slotsOffset, long imageOffset) {
@@ -114,7 +115,7 @@ final class HostProcess implements Sandbox {
         return args;
     }
 
-    private void awaitReady(Thread reaper) throws DomainStartException {
+    private void awaitReady() throws DomainStartException {
         long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
         MemorySegment word = channel.asSlice(H_HOST_STATE, 4);
         MemorySegment timespec = arena.allocate(16, 8);
@@ -141,8 +142,8 @@ final class HostProcess implements Sandbox {
         throw new DomainStartException(spec.name() + ": " + (why != null ? why : deathReason.get()));
     }
 
-    private void reap() {
-        int status = Libc.waitpid(pid);
+    /** On the reaper thread, once the host has exited and been reaped. */
+    private void exited(int status) {
         String reason = closing ? "stopped" : describeDeath(status);
         deathReason.compareAndSet(null, reason);
         try {
@@ -243,12 +244,17 @@ final class HostProcess implements Sandbox {
         return pid;
     }
 
+    /**
+     * Kills and reaps the host; the JVM's mapping of the channel is released
+     * just after, off the caller's path (closing a shared arena waits for a
+     * handshake with every thread).
+     */
     @Override
     public void close() {
         closing = true;
         kill("stopped");
         awaitReaped();
-        closeQuietly();
+        UNMAPPER.execute(this::closeQuietly);
     }
 
     private void awaitReaped() {

@@ -1,0 +1,71 @@
+package dev.cordon.isolation.internal.process;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import dev.cordon.isolation.internal.nativelib.Libc;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
+
+/**
+ * Waits for every cordon-host at once: one thread blocked in epoll_wait on a
+ * pidfd per host, instead of a thread per domain. Starting and ending a
+ * platform thread costs more than the rest of a domain's life cycle.
+ * Where pidfds are missing (Linux before 5.3) a host gets its own thread.
+ */
+final class HostReaper {
+    private static final HostReaper INSTANCE = new HostReaper();
+    private static final int BATCH = 16;
+
+    private final int epoll = Libc.epollCreate();
+    private final Map<Integer, Watch> watches = new ConcurrentHashMap<>();
+
+    private record Watch(int pid, IntConsumer exited) {
+    }
+
+    private HostReaper() {
+        if (epoll >= 0) {
+            Thread.ofPlatform().daemon().name("cordon-reaper").start(this::run);
+        }
+    }
+
+    /** Calls {@code exited} with the raw wait status once child {@code pid} has exited and is reaped. */
+    static void watch(int pid, String name, IntConsumer exited) {
+        int pidfd = INSTANCE.epoll >= 0 ? Libc.pidfdOpen(pid) : -1;
+        if (pidfd < 0) {
+            Thread.ofPlatform().daemon().name("cordon-reaper-" + name + "-" + pid)
+                    .start(() -> exited.accept(Libc.waitpid(pid)));
+            return;
+        }
+        INSTANCE.watches.put(pidfd, new Watch(pid, exited));
+        try (Arena arena = Arena.ofConfined()) {
+            // an exited child's pidfd is readable at once: no exit is missed
+            Libc.epollCtl(INSTANCE.epoll, Libc.EPOLL_CTL_ADD, pidfd, arena.allocate(Libc.EPOLL_EVENT_SIZE));
+        }
+    }
+
+    private void run() {
+        MemorySegment events = Arena.global().allocate(Libc.EPOLL_EVENT_SIZE * BATCH, 8);
+        MemorySegment scratch = Arena.global().allocate(Libc.EPOLL_EVENT_SIZE, 8);
+        while (true) {
+            int n = Libc.epollWait(epoll, events, BATCH);
+            for (int i = 0; i < n; i++) {
+                int pidfd = (int) events.get(JAVA_LONG_UNALIGNED, i * Libc.EPOLL_EVENT_SIZE + 4);
+                Watch watch = watches.remove(pidfd);
+                if (watch == null) {
+                    continue;
+                }
+                Libc.epollCtl(epoll, Libc.EPOLL_CTL_DEL, pidfd, scratch);
+                Libc.close(pidfd);
+                int status = Libc.waitpid(watch.pid());
+                try {
+                    watch.exited().accept(status);
+                } catch (RuntimeException e) {
+                    // one domain's bookkeeping must not stop the reaping of the others
+                }
+            }
+        }
+    }
+}
