@@ -1,6 +1,7 @@
 package dev.cordon.isolation.internal.nativelib;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -105,6 +106,4 @@ public final class LibCordon {
             throw new IOException("spawn", t);
         }
     }
-
-    private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE = java.lang.foreign.ValueLayout.JAVA_BYTE;
 }
