@@ -199,6 +199,24 @@ public final class Libc {
         }
     }
 
+    private static final MethodHandle WAITID = plain("waitid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final int P_PID = 1;
+    private static final int WNOHANG = 1;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
+
+    /** Whether child {@code pid} has exited, without reaping it. */
+    public static boolean hasExited(int pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(128); // siginfo_t; si_pid at offset 16
+            int r = (int) WAITID.invokeExact(P_PID, pid, info, WEXITED | WNOHANG | WNOWAIT);
+            return r == 0 && info.get(JAVA_INT, 16) == pid;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
     private static boolean isAlive(int pid) {
         try {
             return (int) KILL.invokeExact(pid, 0) == 0;

@@ -253,7 +253,9 @@ final class HostProcess implements Sandbox {
     public void close() {
         closing = true;
         kill("stopped");
-        awaitReaped();
+        if (!HostReaper.reapHere(pid)) {
+            awaitReaped();
+        }
         UNMAPPER.execute(this::closeQuietly);
     }
 

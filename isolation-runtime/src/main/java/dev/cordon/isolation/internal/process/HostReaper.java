@@ -25,6 +25,9 @@ final class HostReaper {
     private record Watch(int pid, IntConsumer exited) {
     }
 
+    /** pidfd by pid, so that close() can take a host back (see {@link #unwatch}). */
+    private final Map<Integer, Integer> pidfds = new ConcurrentHashMap<>();
+
     private HostReaper() {
         if (epoll >= 0) {
             Thread.ofPlatform().daemon().name("cordon-reaper").start(this::run);
@@ -40,6 +43,7 @@ final class HostReaper {
             return;
         }
         INSTANCE.watches.put(pidfd, new Watch(pid, exited));
+        INSTANCE.pidfds.put(pid, pidfd);
         try (Arena arena = Arena.ofConfined()) {
             // an exited child's pidfd is readable at once: no exit is missed
             Libc.epollCtl(INSTANCE.epoll, Libc.EPOLL_CTL_ADD, pidfd, arena.allocate(Libc.EPOLL_EVENT_SIZE));
@@ -53,19 +57,46 @@ final class HostReaper {
             int n = Libc.epollWait(epoll, events, BATCH);
             for (int i = 0; i < n; i++) {
                 int pidfd = (int) events.get(JAVA_LONG_UNALIGNED, i * Libc.EPOLL_EVENT_SIZE + 4);
-                Watch watch = watches.remove(pidfd);
-                if (watch == null) {
+                // CONCURRENCY: reapHere() may have taken this pidfd and its number been
+                // reused since the event was queued: act only on a child that has exited
+                Watch watch = watches.get(pidfd);
+                if (watch == null || !Libc.hasExited(watch.pid()) || !watches.remove(pidfd, watch)) {
                     continue;
                 }
+                pidfds.remove(watch.pid());
                 Libc.epollCtl(epoll, Libc.EPOLL_CTL_DEL, pidfd, scratch);
                 Libc.close(pidfd);
-                int status = Libc.waitpid(watch.pid());
-                try {
-                    watch.exited().accept(status);
-                } catch (RuntimeException e) {
-                    // one domain's bookkeeping must not stop the reaping of the others
-                }
+                reap(watch);
             }
         }
+    }
+
+    private static void reap(Watch watch) {
+        int status = Libc.waitpid(watch.pid());
+        try {
+            watch.exited().accept(status);
+        } catch (RuntimeException e) {
+            // one domain's bookkeeping must not stop the reaping of the others
+        }
+    }
+
+    /**
+     * Takes the host back from the reaper and reaps it on the calling thread,
+     * which must have killed it: one thread hand-off less when a domain is
+     * destroyed. Returns false if the reaper got there first (it then calls
+     * {@code exited} itself).
+     */
+    static boolean reapHere(int pid) {
+        Integer pidfd = INSTANCE.pidfds.remove(pid);
+        Watch watch = pidfd == null ? null : INSTANCE.watches.remove(pidfd);
+        if (watch == null) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.epollCtl(INSTANCE.epoll, Libc.EPOLL_CTL_DEL, pidfd, arena.allocate(Libc.EPOLL_EVENT_SIZE));
+        }
+        Libc.close(pidfd);
+        reap(watch);
+        return true;
     }
 }
