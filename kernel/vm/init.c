@@ -7,11 +7,12 @@
  * (files, not the kernel command line: no quoting, no 2 KiB limit).
  *
  * The host's / comes over 9p, read-only, at /host. We mount a fresh proc,
- * sysfs, devtmpfs and tmpfs over /host/proc, /host/sys, /host/dev, /host/tmp
- * (mounting over a read-only directory writes nothing) and make /host the
- * root: dynamic programs then find the host's loader and libraries at their
- * usual paths, so the host's JDK runs unchanged. The guest's /tmp is a fresh
- * tmpfs and hides the host's /tmp.
+ * sysfs and devtmpfs over /host/proc, /host/sys, /host/dev (mounting over a
+ * read-only directory writes nothing) and make /host the root: dynamic
+ * programs then find the host's loader and libraries at their usual paths,
+ * so the host's JDK runs unchanged. The guest's /tmp is an overlay: the
+ * host's /tmp read-only below, a tmpfs above, so that a checkout under /tmp
+ * (where CI may clone) is still reachable and /tmp is still writable.
  * The root is switched as switch_root(8) does it (move the mount onto /, then
  * chroot into it), not by a plain chroot("/host"): the kernel refuses user
  * namespaces to a chrooted process (EPERM from unshare(CLONE_NEWUSER)).
@@ -145,7 +146,13 @@ int main(void)
 	do_mount("sysfs", "/host/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	do_mount("devtmpfs", "/host/dev", "devtmpfs", MS_NOSUID, NULL);
 	do_mount("tmpfs", "/host/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
-	do_mount("tmpfs", "/host/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+	/* the overlay's upper layer lives in the initramfs root, which stays
+	 * reachable by the mount after the root moves */
+	do_mount("tmpfs", "/overlay", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+	if (mkdir("/overlay/upper", 01777) != 0 || mkdir("/overlay/work", 0700) != 0)
+		fatal("mkdir /overlay/upper, /overlay/work");
+	do_mount("overlay", "/host/tmp", "overlay", MS_NOSUID | MS_NODEV,
+		 "lowerdir=/host/tmp,upperdir=/overlay/upper,workdir=/overlay/work");
 	if (chdir("/host") != 0 || mount(".", "/", NULL, MS_MOVE, NULL) != 0 ||
 	    chroot(".") != 0 || chdir("/") != 0)
 		fatal("switching the root to /host");
