@@ -38,6 +38,23 @@ static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
+/*
+ * The JVM may start us before it has written the header (our exec then
+ * overlaps its copying of the image): it stores `version` last and wakes it.
+ */
+static void await_header(struct host *h)
+{
+	uint32_t *version = &h->hdr->version;
+	int naps;
+
+	for (naps = 0; naps < 100; naps++) { /* 100 x 100 ms */
+		if (__atomic_load_n(version, __ATOMIC_ACQUIRE) != 0)
+			return;
+		futex_wait_shared(version, 0, 100000000L);
+	}
+	host_fail(h, "header: not published within 10 s");
+}
+
 void host_check_header(struct host *h)
 {
 	struct cordon_channel_header *hdr = h->hdr;
@@ -47,7 +64,8 @@ void host_check_header(struct host *h)
 	if (h->chan_size < PAGE)
 		host_fail(h, "header: channel is %llu bytes, less than a page",
 			  (unsigned long long)h->chan_size);
-	/* read each field once: the JVM could still be writing */
+	await_header(h);
+	/* read each field once: a hostile or buggy JVM side could still write */
 	magic = __atomic_load_n(&hdr->magic, __ATOMIC_ACQUIRE);
 	version = hdr->version;
 	h->nslots = hdr->nslots;

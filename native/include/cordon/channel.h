@@ -11,6 +11,10 @@
  * "host". Everything the host writes is untrusted by the JVM and checked
  * there; everything the JVM writes is checked by the host before use.
  *
+ * The JVM may start the host before it fills the header: it writes
+ * `version` last (release) and FUTEX_WAKEs it; the host waits for a
+ * non-zero version before it reads anything else.
+ *
  * The Java side (isolation-runtime, ChannelLayout.java) hard-codes these
  * offsets; the static_asserts below pin them so the two cannot drift.
  */

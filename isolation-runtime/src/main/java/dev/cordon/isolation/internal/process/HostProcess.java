@@ -60,9 +60,10 @@ final class HostProcess implements Sandbox {
             // IllegalStateException instead of touching unmapped memory. Closing unmaps.
             channel = Libc.mmap(size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd)
                     .reinterpret(arena, Libc::munmap);
+            // spawn first: the host's exec overlaps our copying of the image, and it
+            // waits for the header's version word, which writeHeader stores last
+            pid = backend.library().spawnHost(backend.hostBinary(), hostArguments(size), fd);
             writeHeader(nslots, stride, slotsOffset, imageOffset);
-            List<String> args = hostArguments(size);
-            pid = backend.library().spawnHost(backend.hostBinary(), args, fd);
         } catch (IOException e) {
             if (fd >= 0) {
                 Libc.close(fd);
@@ -82,7 +83,6 @@ final class HostProcess implements Sandbox {
     private void writeHeader(int nslots, long stride, long slotsOffset, long imageOffset) {
         MemorySegment.copy(spec.image(), 0, channel, JAVA_BYTE, imageOffset, spec.image().length);
         channel.set(JAVA_LONG, H_MAGIC, MAGIC);
-        channel.set(JAVA_INT, H_VERSION, VERSION);
         channel.set(JAVA_INT, H_NSLOTS, nslots);
         channel.set(JAVA_LONG, H_SLOT_STRIDE, stride);
         channel.set(JAVA_LONG, H_SLOTS_OFFSET, slotsOffset);
@@ -93,6 +93,8 @@ final class HostProcess implements Sandbox {
             channel.set(JAVA_LONG, slotsOffset + stride * i + S_ARENA_SIZE, stride - SLOT_HEAD);
         }
         INT.setVolatile(channel, H_HOST_STATE, HOST_STARTING);
+        INT.setVolatile(channel, H_VERSION, VERSION); // publishes the header
+        Libc.futexWake(channel.asSlice(H_VERSION, 4));
     }
 
     private List<String> hostArguments(long channelSize) {
