@@ -25,6 +25,9 @@ static int load_steps(const unsigned char *bytes, size_t len,
 		rc = loader_count_symbols(img, m);
 	if (!rc)
 		rc = loader_relocate(img, m);
+	/* after relocation: the bytes as they will run */
+	if (!rc)
+		rc = loader_inspect(img, m);
 	if (!rc)
 		rc = loader_protect(img, m);
 	return rc;

@@ -92,6 +92,9 @@ int loader_read_symbol(const struct cordon_image *img, uint64_t index, Elf64_Sym
 const char *loader_string(const struct cordon_image *img, uint64_t off, size_t *max);
 void *loader_lookup(const struct cordon_image *img, const char *name);
 
+/* inspect.c: refuse executable bytes that could write PKRU. */
+int loader_inspect(struct cordon_image *img, struct msg *m);
+
 /* reloc.c */
 int loader_relocate(struct cordon_image *img, struct msg *m);
 /* reloc_names.c */

@@ -17,6 +17,8 @@ int main(int argc, char **argv)
 	test_loader_truncated();
 	test_loader_malformed();
 	test_loader_refusals();
+	test_inspect();
+	test_mpk_host();
 	test_runtime();
 	test_cordon_cc();
 	test_host();

@@ -9,5 +9,7 @@ void test_loader_refusals(void);
 void test_runtime(void);
 void test_cordon_cc(void);
 void test_host(void);
+void test_inspect(void);
+void test_mpk_host(void);
 
 #endif

@@ -1,0 +1,58 @@
+/*
+ * The byte scan of include/cordon/inspect.h. Only user-mode instructions
+ * that write PKRU matter:
+ *  - WRPKRU      0f 01 ef
+ *  - XRSTOR      0f ae /5 with mod != 3 (and its REX.W form XRSTOR64, which
+ *                holds the same bytes). With mod == 3, /5 is LFENCE, which
+ *                compilers emit and which touches no state: accepted.
+ * Not refused: XRSTORS (0f c7 /3) also restores PKRU but is privileged; in
+ * user mode it raises #GP (SIGSEGV) before doing anything. FXRSTOR (0f ae
+ * /1) never touches PKRU.
+ */
+#include "cordon/inspect.h"
+
+static const char WRPKRU[] = "WRPKRU (0f 01 ef)";
+static const char XRSTOR[] = "XRSTOR (0f ae /5)";
+
+/* The name of the refused sequence starting at code[i], or NULL.
+ * i + 1 < len on entry; every further byte is bounds-checked here. */
+static const char *refused_at(const uint8_t *code, size_t len, size_t i)
+{
+	uint8_t modrm;
+
+	if (code[i] != 0x0f)
+		return NULL;
+	/* a sequence cut off by the end of the span cannot execute: the
+	 * next byte would be fetched from a page that is not executable */
+	if (len - i < 3)
+		return NULL;
+	if (code[i + 1] == 0x01 && code[i + 2] == 0xef)
+		return WRPKRU;
+	if (code[i + 1] == 0xae) {
+		modrm = code[i + 2];
+		if (((modrm >> 3) & 7) == 5 && (modrm >> 6) != 3)
+			return XRSTOR;
+	}
+	return NULL;
+}
+
+int cordon_inspect_code(const uint8_t *code, size_t len, size_t *offset,
+			const char **what)
+{
+	const char *name;
+	size_t i;
+
+	if (!code)
+		len = 0;
+	for (i = 0; i + 1 < len; i++) {
+		name = refused_at(code, len, i);
+		if (!name)
+			continue;
+		if (offset)
+			*offset = i;
+		if (what)
+			*what = name;
+		return -1;
+	}
+	return 0;
+}
