@@ -12,6 +12,7 @@ import dev.cordon.isolation.internal.backend.DomainStartException;
 import dev.cordon.isolation.internal.backend.Lane;
 import dev.cordon.isolation.internal.backend.LanePool;
 import dev.cordon.isolation.internal.backend.Sandbox;
+import dev.cordon.isolation.internal.nativelib.ChildProcesses;
 import dev.cordon.isolation.internal.nativelib.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -167,7 +168,7 @@ final class HostProcess implements Sandbox {
     /** The host's own account of a fault, read after it died; numbers only, it is untrusted. */
     private String describeDeath(int status) {
         if (!arena.scope().isAlive()) {
-            return "cordon-host " + Libc.describeWaitStatus(status);
+            return "cordon-host " + ChildProcesses.describeWaitStatus(status);
         }
         int signal = channel.get(JAVA_INT, H_FAULT_SIGNAL);
         if (signal > 0 && signal < 65) {
@@ -175,7 +176,7 @@ final class HostProcess implements Sandbox {
                     + ") at address 0x" + Long.toHexString(channel.get(JAVA_LONG, H_FAULT_ADDRESS))
                     + ", ip 0x" + Long.toHexString(channel.get(JAVA_LONG, H_FAULT_IP));
         }
-        return "cordon-host " + Libc.describeWaitStatus(status);
+        return "cordon-host " + ChildProcesses.describeWaitStatus(status);
     }
 
     private String hostError() {
@@ -233,7 +234,7 @@ final class HostProcess implements Sandbox {
     public void kill(String reason) {
         deathReason.compareAndSet(null, reason);
         if (reaped.getCount() > 0) {
-            Libc.kill(pid, Libc.SIGKILL);
+            ChildProcesses.kill(pid, ChildProcesses.SIGKILL);
         }
     }
 

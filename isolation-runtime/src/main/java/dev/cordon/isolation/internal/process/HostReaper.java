@@ -2,6 +2,7 @@ package dev.cordon.isolation.internal.process;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
+import dev.cordon.isolation.internal.nativelib.ChildProcesses;
 import dev.cordon.isolation.internal.nativelib.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,7 +20,7 @@ final class HostReaper {
     private static final HostReaper INSTANCE = new HostReaper();
     private static final int BATCH = 16;
 
-    private final int epoll = Libc.epollCreate();
+    private final int epoll = ChildProcesses.epollCreate();
     private final Map<Integer, Watch> watches = new ConcurrentHashMap<>();
 
     private record Watch(int pid, IntConsumer exited) {
@@ -36,35 +37,35 @@ final class HostReaper {
 
     /** Calls {@code exited} with the raw wait status once child {@code pid} has exited and is reaped. */
     static void watch(int pid, String name, IntConsumer exited) {
-        int pidfd = INSTANCE.epoll >= 0 ? Libc.pidfdOpen(pid) : -1;
+        int pidfd = INSTANCE.epoll >= 0 ? ChildProcesses.pidfdOpen(pid) : -1;
         if (pidfd < 0) {
             Thread.ofPlatform().daemon().name("cordon-reaper-" + name + "-" + pid)
-                    .start(() -> exited.accept(Libc.waitpid(pid)));
+                    .start(() -> exited.accept(ChildProcesses.waitpid(pid)));
             return;
         }
         INSTANCE.watches.put(pidfd, new Watch(pid, exited));
         INSTANCE.pidfds.put(pid, pidfd);
         try (Arena arena = Arena.ofConfined()) {
             // an exited child's pidfd is readable at once: no exit is missed
-            Libc.epollCtl(INSTANCE.epoll, Libc.EPOLL_CTL_ADD, pidfd, arena.allocate(Libc.EPOLL_EVENT_SIZE));
+            ChildProcesses.epollCtl(INSTANCE.epoll, ChildProcesses.EPOLL_CTL_ADD, pidfd, arena.allocate(ChildProcesses.EPOLL_EVENT_SIZE));
         }
     }
 
     private void run() {
-        MemorySegment events = Arena.global().allocate(Libc.EPOLL_EVENT_SIZE * BATCH, 8);
-        MemorySegment scratch = Arena.global().allocate(Libc.EPOLL_EVENT_SIZE, 8);
+        MemorySegment events = Arena.global().allocate(ChildProcesses.EPOLL_EVENT_SIZE * BATCH, 8);
+        MemorySegment scratch = Arena.global().allocate(ChildProcesses.EPOLL_EVENT_SIZE, 8);
         while (true) {
-            int n = Libc.epollWait(epoll, events, BATCH);
+            int n = ChildProcesses.epollWait(epoll, events, BATCH);
             for (int i = 0; i < n; i++) {
-                int pidfd = (int) events.get(JAVA_LONG_UNALIGNED, i * Libc.EPOLL_EVENT_SIZE + 4);
+                int pidfd = (int) events.get(JAVA_LONG_UNALIGNED, i * ChildProcesses.EPOLL_EVENT_SIZE + 4);
                 // CONCURRENCY: reapHere() may have taken this pidfd and its number been
                 // reused since the event was queued: act only on a child that has exited
                 Watch watch = watches.get(pidfd);
-                if (watch == null || !Libc.hasExited(watch.pid()) || !watches.remove(pidfd, watch)) {
+                if (watch == null || !ChildProcesses.hasExited(watch.pid()) || !watches.remove(pidfd, watch)) {
                     continue;
                 }
                 pidfds.remove(watch.pid());
-                Libc.epollCtl(epoll, Libc.EPOLL_CTL_DEL, pidfd, scratch);
+                ChildProcesses.epollCtl(epoll, ChildProcesses.EPOLL_CTL_DEL, pidfd, scratch);
                 Libc.close(pidfd);
                 reap(watch);
             }
@@ -72,7 +73,7 @@ final class HostReaper {
     }
 
     private static void reap(Watch watch) {
-        int status = Libc.waitpid(watch.pid());
+        int status = ChildProcesses.waitpid(watch.pid());
         try {
             watch.exited().accept(status);
         } catch (RuntimeException e) {
@@ -93,7 +94,7 @@ final class HostReaper {
             return false;
         }
         try (Arena arena = Arena.ofConfined()) {
-            Libc.epollCtl(INSTANCE.epoll, Libc.EPOLL_CTL_DEL, pidfd, arena.allocate(Libc.EPOLL_EVENT_SIZE));
+            ChildProcesses.epollCtl(INSTANCE.epoll, ChildProcesses.EPOLL_CTL_DEL, pidfd, arena.allocate(ChildProcesses.EPOLL_EVENT_SIZE));
         }
         Libc.close(pidfd);
         reap(watch);
