@@ -54,6 +54,11 @@ class DomainLifecycleTest {
         Bundle hostile = osgi.bundle("dev.cordon.bundles.hostile");
         DomainInfo before = domain("dev.cordon.bundles.hostile");
         assertTrue(domains.kill(hostile.getBundleId()));
+        // the kill and the restart are asynchronous: wait for the restart to be counted
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (domain("dev.cordon.bundles.hostile").restarts() == before.restarts() && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
         assertEquals(9, healthyHostile().echo(9));
         DomainInfo after = domain("dev.cordon.bundles.hostile");
         assertEquals(before.faults() + 1, after.faults());

@@ -150,9 +150,11 @@ public final class Domain {
     private void startAgain() {
         try {
             current = newIncarnation();
+            // CONCURRENCY: state, then the count, then the services: whoever sees the
+            // new services or the new count also sees ACTIVE
+            state = DomainState.ACTIVE;
             restarts.incrementAndGet();
             register(current);
-            state = DomainState.ACTIVE;
             LOG.info("Cordon: domain {} restarted ({} restarts)", bundle.getSymbolicName(), restarts.get());
         } catch (DomainStartException | RuntimeException e) {
             state = DomainState.FAILED;
