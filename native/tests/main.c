@@ -19,8 +19,10 @@ int main(int argc, char **argv)
 	test_loader_refusals();
 	test_inspect();
 	test_mpk_host();
+	test_keys();
 	test_runtime();
 	test_cordon_cc();
 	test_host();
+	test_vsys();
 	return summary() ? 1 : 0;
 }

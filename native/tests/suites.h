@@ -11,5 +11,7 @@ void test_cordon_cc(void);
 void test_host(void);
 void test_inspect(void);
 void test_mpk_host(void);
+void test_keys(void);
+void test_vsys(void);
 
 #endif

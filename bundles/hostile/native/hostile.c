@@ -200,3 +200,83 @@ CORDON_EXPORT int64_t h_sleep_ms(int64_t ms)
             return -errno;
     return 0;
 }
+
+/* --- attacks on an in-process (mpk) domain: memory outside its own --- */
+
+/* Read 8 bytes at an address chosen by the caller (the JVM's memory, another
+ * domain's). */
+CORDON_EXPORT int64_t h_peek(int64_t address)
+{
+    volatile int64_t *volatile p = (volatile int64_t *)(uintptr_t)address;
+    return *p;
+}
+
+/* Write 8 bytes at an address chosen by the caller. */
+CORDON_EXPORT int64_t h_poke(int64_t address, int64_t value)
+{
+    volatile int64_t *volatile p = (volatile int64_t *)(uintptr_t)address;
+    *p = value;
+    return 0;
+}
+
+/* A buffer of the domain's own, for another domain to aim at. */
+static volatile int64_t own_buffer[512];
+
+CORDON_EXPORT int64_t h_own_buffer(int64_t value)
+{
+    own_buffer[0] = value;
+    return (int64_t)(uintptr_t)own_buffer;
+}
+
+CORDON_EXPORT int64_t h_read_own_buffer(void)
+{
+    return own_buffer[0];
+}
+
+/*
+ * Change the mapping of the page holding `address` (the JVM's memory), by
+ * raw system call so nothing in musl stands in the way: 0 mprotect to
+ * PROT_NONE, 1 pkey_mprotect to key 0 (its own key to the JVM's page), 2
+ * munmap, 3 mremap. Returns the raw result (-errno).
+ */
+CORDON_EXPORT int64_t h_remap_host(int64_t which, int64_t address)
+{
+    long page = (long)(address & ~4095ll);
+    switch (which) {
+    case 0:
+        return syscall(SYS_mprotect, page, 4096, PROT_NONE) < 0 ? -errno : 0;
+    case 1:
+        return syscall(SYS_pkey_mprotect, page, 4096, PROT_READ | PROT_WRITE, 0) < 0 ? -errno : 0;
+    case 2:
+        return syscall(SYS_munmap, page, 4096) < 0 ? -errno : 0;
+    case 3:
+        return syscall(SYS_mremap, page, 4096, 8192, 1 /* MREMAP_MAYMOVE */) < 0 ? -errno : 0;
+    }
+    return -EINVAL;
+}
+
+/* The whole address space as a file. */
+CORDON_EXPORT int64_t h_open_proc_self_mem(void)
+{
+    long fd = syscall(SYS_open, "/proc/self/mem", O_RDWR);
+    return fd < 0 ? -errno : fd;
+}
+
+/* Write into our own process (the JVM, for an in-process domain) at
+ * `address`, through the kernel. */
+CORDON_EXPORT int64_t h_process_vm_write(int64_t address, int64_t value)
+{
+    int64_t v = value;
+    struct { void *base; size_t len; } local = { &v, sizeof v },
+        remote = { (void *)(uintptr_t)address, sizeof v };
+    long n = syscall(SYS_process_vm_writev, (long)syscall(SYS_getpid), &local, 1L, &remote, 1L, 0L);
+    return n < 0 ? -errno : n;
+}
+
+/* Write a byte at %gs:offset: on the mpk backend, the thread's switch page
+ * (selector, expected PKRU), which domains may read and must not write. */
+CORDON_EXPORT int64_t h_write_gs(int64_t offset, int64_t value)
+{
+    __asm__ volatile("movb %b1, %%gs:(%0)" : : "r"(offset), "r"(value) : "memory");
+    return 0;
+}

@@ -24,8 +24,13 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Path json = Path.of(args.length > 0 ? args[0] : "target/cordon-bench.json");
         Files.createDirectories(json.toAbsolutePath().getParent());
-        Options options = new OptionsBuilder()
-                .include("dev\\.cordon\\.bench\\..*Benchmark.*")
+        boolean pku = Boolean.getBoolean("cordon.bench.pku");
+        OptionsBuilder builder = new OptionsBuilder();
+        builder.include("dev\\.cordon\\.bench\\..*Benchmark.*");
+        if (!pku) {
+            builder.exclude("dev\\.cordon\\.bench\\.PkuBenchmark.*");
+        }
+        Options options = builder
                 .forks(1)
                 .warmupIterations(2).warmupTime(TimeValue.seconds(2))
                 .measurementIterations(3).measurementTime(TimeValue.seconds(3))
@@ -52,7 +57,14 @@ public final class BenchMain {
         ratio(median, "inflate64k_process", "inflate64k_plainFfm", "process 64 KiB inflate vs plain FFM");
         ratio(median, "inflate64k_inprocess", "inflate64k_plainFfm", "inprocess 64 KiB inflate vs plain FFM");
         ratio(median, "domainCreateDestroy_process", "processSpawn_binTrue", "domain create+destroy vs spawn");
+        ratio(median, "emptyCall_mpkSoftwarePath", "emptyCall_plainFfm", "mpk gate SOFTWARE PATH (no WRPKRU) vs plain FFM");
+        ratio(median, "emptyCall_mpk", "emptyCall_plainFfm", "mpk empty call (real keys) vs plain FFM");
+        ratio(median, "inflate64k_mpk", "inflate64k_plainFfm", "mpk 64 KiB inflate vs plain FFM");
         target(median, "emptyCall_process", 3_000, "ns", "process empty-call round trip <= 3 us");
+        targetRatio(median, "emptyCall_mpkSoftwarePath", "emptyCall_plainFfm", 2.0,
+                "mpk gate software path <= 2x plain FFM");
+        target(median, "domainCreateDestroy_mpkSoftwarePath", 100, "us", "mpk create+destroy (software path) <= 100 us");
+        target(median, "domainCreateDestroy_mpk", 100, "us", "mpk create+destroy (real keys) <= 100 us");
         target(median, "domainCreateDestroy_process", 1_000, "us", "process create+destroy <= 1 ms");
         System.out.println("JSON: " + json.toAbsolutePath());
     }
@@ -60,6 +72,13 @@ public final class BenchMain {
     private static void ratio(Map<String, Double> m, String a, String b, String label) {
         if (m.containsKey(a) && m.containsKey(b)) {
             System.out.printf(Locale.ROOT, "  %-40s %8.2fx%n", label, m.get(a) / m.get(b));
+        }
+    }
+
+    private static void targetRatio(Map<String, Double> m, String a, String b, double limit, String label) {
+        if (m.containsKey(a) && m.containsKey(b)) {
+            double r = m.get(a) / m.get(b);
+            System.out.printf(Locale.ROOT, "  target %-38s %s (%.2fx)%n", label, r <= limit ? "MET" : "MISSED", r);
         }
     }
 

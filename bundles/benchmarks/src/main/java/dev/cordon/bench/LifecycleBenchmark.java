@@ -35,7 +35,7 @@ public class LifecycleBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Path nativeTarget = Path.of(System.getProperty("cordon.native", "native/target"));
-        process = Backends.selector(NativeArtifacts.inDirectory(nativeTarget)).select(BackendChoice.PROCESS);
+        process = Backends.selector(NativeArtifacts.inDirectory(nativeTarget), "process").select(BackendChoice.PROCESS);
         Path bundles = Path.of(System.getProperty("cordon.bundles", "bundles/demo/target/bundles"));
         byte[] image;
         try (JarFile jar = new JarFile(bundles.resolve("dev.cordon.bundles.zlib.jar").toFile())) {

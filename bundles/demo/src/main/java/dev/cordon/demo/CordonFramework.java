@@ -36,7 +36,7 @@ public final class CordonFramework implements AutoCloseable {
             "org.slf4j.helpers;version=2.0.17",
             "dev.cordon.isolation;version=1.0.0",
             "dev.cordon.bundles.zlib;version=1.0.0",
-            "dev.cordon.bundles.hostile;version=1.0.0",
+            "dev.cordon.bundles.hostile;version=1.1.0",
             "dev.cordon.bundles.example;version=1.0.0");
 
     private final Framework framework;
@@ -47,7 +47,13 @@ public final class CordonFramework implements AutoCloseable {
 
     /** Starts a fresh framework (empty cache under {@code storage}) with every bundle in the directories. */
     public static CordonFramework start(Path storage, List<Path> bundleDirs) throws IOException, BundleException {
-        Map<String, String> config = new HashMap<>();
+        return start(storage, bundleDirs, Map.of());
+    }
+
+    /** The same, with extra framework properties (e.g. {@code dev.cordon.backends}). */
+    public static CordonFramework start(Path storage, List<Path> bundleDirs, Map<String, String> properties)
+            throws IOException, BundleException {
+        Map<String, String> config = new HashMap<>(properties);
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SYSTEM_PACKAGES);

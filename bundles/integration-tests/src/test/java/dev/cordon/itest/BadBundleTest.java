@@ -99,10 +99,11 @@ class BadBundleTest {
 
     @Test
     void strongerBackendThanAvailable_IsRefused_NeverWeakened() throws Exception {
-        assertRefused("wants-mpk", attributes -> {
-            attributes.putValue("Cordon-Domain", "native/zlib.so;backend=mpk");
+        // uswitch: not in this build, so out of reach on every machine (mpk is not, in the PKU VM)
+        assertRefused("wants-uswitch", attributes -> {
+            attributes.putValue("Cordon-Domain", "native/zlib.so;backend=uswitch");
             return attributes;
-        }, image -> image, "no backend at least as strong as mpk");
+        }, image -> image, "no backend at least as strong as uswitch");
     }
 
     private void assertRefused(String variant, UnaryOperator<Attributes> manifest, UnaryOperator<byte[]> image,

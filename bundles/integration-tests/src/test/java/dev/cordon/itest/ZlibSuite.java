@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
@@ -36,13 +37,18 @@ abstract class ZlibSuite {
     /** The backend under test, as the service property {@code cordon.backend} names it. */
     abstract String backend();
 
+    /** Framework properties for this backend's run. */
+    Map<String, String> frameworkProperties() {
+        return Map.of();
+    }
+
     /** Installs whatever the backend needs beyond the reactor's bundles. */
     void prepare(CordonFramework framework) throws Exception {
     }
 
     @BeforeAll
     void start() throws Exception {
-        osgi = Framework.start("zlib-" + backend());
+        osgi = Framework.start("zlib-" + backend(), frameworkProperties());
         prepare(osgi);
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Collection<ServiceReference<Compressor>> refs;
@@ -58,7 +64,9 @@ abstract class ZlibSuite {
 
     @AfterAll
     void stop() throws Exception {
-        osgi.close();
+        if (osgi != null) {
+            osgi.close();
+        }
     }
 
     private static byte[] javaDeflate(byte[] input, int level) {

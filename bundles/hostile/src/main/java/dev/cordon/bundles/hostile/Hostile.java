@@ -47,4 +47,30 @@ public interface Hostile {
     int badLength(byte[] out);
 
     long sleepMillis(long millis);
+
+    // --- attacks on an in-process (mpk) domain ---
+
+    /** Reads 8 bytes at {@code address} (the JVM's memory, another domain's). */
+    long peek(long address);
+
+    /** Writes 8 bytes at {@code address}. */
+    long poke(long address, long value);
+
+    /** Stores {@code value} in a buffer of the domain's own; returns the buffer's address. */
+    long ownBuffer(long value);
+
+    /** The first word of that buffer. */
+    long readOwnBuffer();
+
+    /** mprotect (0), pkey_mprotect (1), munmap (2) or mremap (3) of the page at {@code address}; -errno. */
+    long remapHost(long which, long address);
+
+    /** open("/proc/self/mem", O_RDWR): an fd or -errno. */
+    long openProcSelfMem();
+
+    /** process_vm_writev into its own process at {@code address}: bytes written or -errno. */
+    long processVmWrite(long address, long value);
+
+    /** Writes a byte at %gs:offset (the mpk backend's switch page). */
+    long writeGs(long offset, long value);
 }

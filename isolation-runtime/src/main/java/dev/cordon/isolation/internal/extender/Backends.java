@@ -1,24 +1,43 @@
 package dev.cordon.isolation.internal.extender;
 
+import dev.cordon.isolation.internal.backend.Backend;
 import dev.cordon.isolation.internal.backend.BackendSelector;
 import dev.cordon.isolation.internal.backend.UnbuiltBackend;
 import dev.cordon.isolation.internal.inprocess.InProcessBackend;
+import dev.cordon.isolation.internal.mpk.MpkBackend;
 import dev.cordon.isolation.internal.nativelib.LibCordon;
+import dev.cordon.isolation.internal.nativelib.MpkLibrary;
 import dev.cordon.isolation.internal.policy.BackendChoice;
 import dev.cordon.isolation.internal.process.ProcessBackend;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The backends of this build, in one place. */
 public final class Backends {
+    /**
+     * Framework property: the backends this runtime may use, comma-separated
+     * (default: all). An administrator's switch, e.g. {@code process} to keep
+     * domains out of the JVM's address space; a domain whose minimum is then
+     * out of reach is refused with the reason.
+     */
+    public static final String ENABLED_PROPERTY = "dev.cordon.backends";
+
     private Backends() {
     }
 
-    public static BackendSelector selector(NativeArtifacts natives) {
+    public static BackendSelector selector(NativeArtifacts natives, String enabled) {
         LibCordon library = new LibCordon(natives.library());
-        return new BackendSelector(List.of(
+        List<Backend> all = List.of(
                 new UnbuiltBackend(BackendChoice.USWITCH, "a PKU CPU and the Cordon kernel patch"),
-                new UnbuiltBackend(BackendChoice.MPK, "a PKU CPU and Linux 6.12 or later"),
+                new MpkBackend(new MpkLibrary(natives.library())),
                 new ProcessBackend(library, natives.host()),
-                new InProcessBackend(library)));
+                new InProcessBackend(library));
+        if (enabled == null || enabled.isBlank()) {
+            return new BackendSelector(all);
+        }
+        Set<String> names = Arrays.stream(enabled.split(",")).map(String::trim).collect(Collectors.toSet());
+        return new BackendSelector(all.stream().filter(b -> names.contains(b.label())).toList());
     }
 }

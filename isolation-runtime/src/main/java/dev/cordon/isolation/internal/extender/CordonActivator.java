@@ -22,7 +22,8 @@ public final class CordonActivator implements BundleActivator {
         NativeArtifacts natives = NativeArtifacts.unpack(context.getBundle());
         background = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-restarter").factory());
         DomainRegistry registry = new DomainRegistry();
-        DomainFactory factory = new DomainFactory(Backends.selector(natives), background);
+        DomainFactory factory = new DomainFactory(
+                Backends.selector(natives, context.getProperty(Backends.ENABLED_PROPERTY)), background);
         // ACTIVE only: a bundle passes through STARTING first, and a refusal there would
         // be retried (and logged again) on ACTIVE. A lazy bundle gets its domain when activated.
         tracker = new BundleTracker<>(context, Bundle.ACTIVE,

@@ -42,6 +42,8 @@ public final class Libc {
     private static final MethodHandle MMAP = errnoCapturing("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle MUNMAP = plain("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle OPEN = errnoCapturing("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FUTEX = LINKER.downcallHandle(
             LINKER.defaultLookup().find("syscall").orElseThrow(),
@@ -55,9 +57,29 @@ public final class Libc {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd);
     }
 
-    private static MethodHandle errnoCapturing(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd,
-                Linker.Option.captureCallState("errno"));
+    private static MethodHandle errnoCapturing(String name, FunctionDescriptor fd, Linker.Option... more) {
+        Linker.Option[] options = java.util.Arrays.copyOf(more, more.length + 1);
+        options[more.length] = Linker.Option.captureCallState("errno");
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd, options);
+    }
+
+    /** An O_PATH descriptor of a directory (close-on-exec): a handle, not an open file. */
+    public static int openDirectory(java.nio.file.Path dir) throws IOException {
+        final int oPath = 010000000;
+        final int oDirectory = 0200000;
+        final int oCloexec = 02000000;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(dir.toString()), oPath | oDirectory | oCloexec);
+            if (fd < 0) {
+                throw failure("open " + dir, state);
+            }
+            return fd;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("open " + dir, t);
+        }
     }
 
     public static int memfdCreate(String name) throws IOException {

@@ -1,0 +1,70 @@
+package dev.cordon.bench;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.cordon.isolation.internal.nativelib.MpkLibrary;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The mpk gate's SOFTWARE PATH: everything a call through the gate does
+ * (attach check, lane, stack and FS-base switch, Syscall User Dispatch
+ * selector, register scrubbing, return) except the two WRPKRUs, which these
+ * machines lack, on a domain created with CORDON_MPK_SOFTWARE_ONLY. That
+ * domain isolates no memory: this is a cost measurement, never a backend.
+ * Runs wherever the CPU has FSGSBASE.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+public class MpkSoftwareBenchmark {
+    private MpkLibrary mpk;
+    private byte[] image;
+    private MpkLibrary.Config config;
+    private MemorySegment domain;
+    private MemorySegment noop;
+    private Arena arena;
+    private MemorySegment words;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        mpk = new MpkLibrary(ZlibImage.libcordon());
+        image = ZlibImage.bytes();
+        config = new MpkLibrary.Config(64L << 20, 1L << 20, 256 << 10, 1, -1, 0x1f, MpkLibrary.SOFTWARE_ONLY);
+        domain = mpk.create(image, config);
+        noop = mpk.symbol(domain, "zc_noop");
+        arena = Arena.ofShared();
+        words = arena.allocate(JAVA_LONG, 7);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        mpk.destroy(domain);
+        arena.close();
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int emptyCall_mpkSoftwarePath() {
+        int status = mpk.call(domain, 0, noop, words, words.asSlice(48), 0);
+        if (status != MpkLibrary.CALL_OK) {
+            throw new IllegalStateException("gate call failed: " + status + " " + mpk.reason(domain));
+        }
+        return status;
+    }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void domainCreateDestroy_mpkSoftwarePath() throws Exception {
+        mpk.destroy(mpk.create(image, config));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.cordon.itest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Whether this machine's CPU has what the mpk backend needs, as /proc/cpuinfo says. */
+final class MpkMachine {
+    private static final List<String> NEEDED = List.of("pku", "ospke", "fsgsbase");
+
+    private MpkMachine() {
+    }
+
+    static boolean present() {
+        return lacking().isEmpty();
+    }
+
+    static String lacking() {
+        String flags;
+        try {
+            flags = Files.readString(Path.of("/proc/cpuinfo"));
+        } catch (IOException e) {
+            return "no /proc/cpuinfo";
+        }
+        StringBuilder missing = new StringBuilder();
+        for (String flag : NEEDED) {
+            if (!Pattern.compile("^flags\\s*:.*\\b" + flag + "\\b", Pattern.MULTILINE).matcher(flags).find()) {
+                missing.append(missing.isEmpty() ? "" : ", ").append(flag);
+            }
+        }
+        return missing.toString();
+    }
+}

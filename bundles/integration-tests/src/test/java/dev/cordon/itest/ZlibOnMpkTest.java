@@ -1,0 +1,25 @@
+package dev.cordon.itest;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The zlib suite on the mpk backend: the bundle as built (auto), which picks
+ * mpk wherever it can run. Only on machines with PKU: `./cordon test` runs it
+ * in the PKU test VM; elsewhere it is skipped, not passed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ZlibOnMpkTest extends ZlibSuite {
+    @Override
+    String backend() {
+        return "mpk";
+    }
+
+    @BeforeAll
+    @Override
+    void start() throws Exception {
+        Assumptions.assumeTrue(MpkMachine.present(), "this machine cannot run mpk domains: " + MpkMachine.lacking());
+        super.start();
+    }
+}

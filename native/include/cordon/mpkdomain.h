@@ -1,0 +1,105 @@
+/*
+ * The mpk backend's domains, as libcordon.so offers them to the JVM
+ * (DESIGN.md section 4). A domain is one region of memory tagged with a
+ * protection key of its own: the image, its heap, and one lane per thread
+ * the policy allows (a stack, a thread block, an argument area). The
+ * calling thread itself runs domain code, through the gate:
+ *
+ *   trusted side: PKRU 0, glibc's FS base, syscalls go straight to Linux;
+ *   domain side:  PKRU opens the domain's key only (and reads of the
+ *                 switch page), FS base = the lane's thread block, every
+ *                 syscall trapped by Syscall User Dispatch and run by
+ *                 Cordon against the domain's virtual context (vsys.h).
+ *
+ * Every function returns 0 or a negative errno and writes a one-line
+ * reason into err where it has one; none prints, aborts or raises.
+ */
+#ifndef CORDON_MPKDOMAIN_H
+#define CORDON_MPKDOMAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cordon_mpk_domain;
+
+/* syscall groups a policy may grant (the same names as cordon-host's) */
+#define CORDON_SYS_IO      (1u << 0) /* read/write/close/lseek/fstat on its own fds, openat in its data dir */
+#define CORDON_SYS_TIME    (1u << 1) /* clock_gettime, nanosleep, ... */
+#define CORDON_SYS_MEMORY  (1u << 2) /* mmap/munmap/mprotect inside its own region */
+#define CORDON_SYS_RANDOM  (1u << 3) /* getrandom */
+#define CORDON_SYS_SIGNALS (1u << 4) /* raise/abort on itself (ends the call) */
+#define CORDON_SYS_ALL     0x1fu
+
+/* create flags */
+/* No keys and no WRPKRU: every other part of the gate (stack and FS switch,
+ * syscall dispatch, fault containment) runs. ISOLATES NO MEMORY. For the
+ * "software path" benchmark and for tests on machines without PKU; never a
+ * backend. */
+#define CORDON_MPK_SOFTWARE_ONLY (1u << 0)
+
+struct cordon_mpk_config {
+	size_t heap_size;     /* the domain's malloc heap */
+	size_t arena_size;    /* per lane: where the gate copies buffer arguments */
+	size_t stack_size;    /* per lane: the domain stack */
+	unsigned lanes;       /* threads that may be inside at once, 1..64 */
+	int data_dir_fd;      /* O_PATH/O_DIRECTORY fd it may open files under, or -1 */
+	unsigned syscalls;    /* CORDON_SYS_* granted */
+	unsigned flags;       /* CORDON_MPK_* */
+};
+
+/* 1 if mpk domains can run here (PKU, OSPKE, FSGSBASE, Syscall User
+ * Dispatch); else 0 and why in `why`. */
+int cordon_mpk_supported(char *why, size_t len);
+
+/* Map the region, load the image into it, tag it, run cordon_domain_init
+ * inside the domain. */
+int cordon_mpk_create(const void *image, size_t image_len,
+		      const struct cordon_mpk_config *cfg,
+		      struct cordon_mpk_domain **out, char *err, size_t errlen);
+
+/* An exported function of the image, for cordon_mpk_call; NULL if none. */
+void *cordon_mpk_symbol(const struct cordon_mpk_domain *d, const char *name);
+
+/* Lane i's argument area (domain memory; cfg->arena_size bytes). */
+void *cordon_mpk_arena(const struct cordon_mpk_domain *d, unsigned lane);
+
+/*
+ * Make the calling thread able to use domains: opens every key in its PKRU
+ * (a thread created before the first key was allocated has them closed),
+ * sets up its switch page, signal stack and Syscall User Dispatch. Cheap
+ * once done; cordon_mpk_call does it too. Call it before touching a
+ * domain's memory (its arenas) from a thread.
+ */
+int cordon_mpk_attach(void);
+
+/* cordon_mpk_call's results */
+#define CORDON_CALL_OK      0
+#define CORDON_CALL_FAULT   1 /* the domain faulted: it is dead, see reason */
+#define CORDON_CALL_TIMEOUT 2 /* past the deadline: it is dead */
+#define CORDON_CALL_DEAD    3 /* it was dead (or killed) before or during the call */
+#define CORDON_CALL_BUSY    4 /* lane in use by another thread, or no key free */
+
+/*
+ * Run fn(args[0..5]) inside the domain on lane `lane`, which the caller
+ * owns for the duration. deadline_ns: CLOCK_MONOTONIC time after which the
+ * call is interrupted and the domain ended; 0 for none. The function's
+ * int64_t result goes to *result. Returns CORDON_CALL_*, or -errno for bad
+ * arguments.
+ */
+int cordon_mpk_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
+		    const int64_t args[6], int64_t *result, int64_t deadline_ns);
+
+/* Why the domain died ("native fault: SIGSEGV (SEGV_PKUERR) at 0x..., key
+ * 3, ip image+0x1234"); empty while it lives. */
+void cordon_mpk_reason(const struct cordon_mpk_domain *d, char *buf, size_t len);
+
+/* End it now: calls in flight are interrupted and return CORDON_CALL_DEAD. */
+void cordon_mpk_kill(struct cordon_mpk_domain *d, const char *reason);
+
+/* Kill, wait for calls in flight to leave, release everything. */
+void cordon_mpk_destroy(struct cordon_mpk_domain *d);
+
+/* Bytes of the region, for the domains table. */
+size_t cordon_mpk_memory(const struct cordon_mpk_domain *d);
+
+#endif
