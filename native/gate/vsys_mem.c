@@ -254,12 +254,14 @@ long vsys_madvise(struct vsys_call *c)
 	return vsys_sys(SYS_madvise, c->a[0], pages(len) * VSYS_PAGE, advice);
 }
 
-/* moving or growing would need a second mapping: musl falls back to
- * mmap + copy + munmap on ENOMEM */
+/* Memory outside the pool (the JVM's, the image's) is not the domain's
+ * to move: EPERM, as for munmap. Inside, moving or growing would need a
+ * second mapping: ENOMEM, and musl falls back to mmap + copy + munmap. */
 long vsys_mremap(struct vsys_call *c)
 {
-	(void)c;
-	return -ENOMEM;
+	long first = range(c->v, (uintptr_t)c->a[0], (size_t)c->a[1], 0);
+
+	return first < 0 ? first : -ENOMEM;
 }
 
 /* no heap by brk: the break is 0 and stays there, so brk(n) fails as

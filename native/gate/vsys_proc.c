@@ -4,9 +4,10 @@
  * the gate sets up), exit, futexes on its own memory, and signals.
  *
  * Signals are never delivered for real, and never change real signal
- * state. Every kill, tkill and tgkill a domain makes is taken as aimed at
+ * state. Every tkill and tgkill a domain makes is taken as aimed at
  * itself (musl's raise reads the tid from the domain's own thread block,
- * so it may be any value): a signal whose default action ends a process
+ * so it may be any value), and so is kill(VSYS_PID); kill of any other pid
+ * is refused with EPERM. A signal aimed at itself whose default action ends a process
  * ends the call (VSYS_END_CALL, "raise(SIGABRT)"); one Linux ignores by
  * default, a stop signal, or signal 0 returns 0 with nothing done.
  * rt_sigprocmask pretends: the mask a domain sees is always empty.
@@ -78,8 +79,13 @@ static long signal_self(struct vsys_call *c, long arg)
 	return vsys_end(c, "raise(signal ", vsys_utoa(num, (unsigned long)sig), ")");
 }
 
+/* kill(2) names a process: only the domain's own virtual pid is itself.
+ * Any other pid (its "parent", 0 for its group, -1 for everyone) is
+ * outside the domain: EPERM, as for a process without the right. */
 long vsys_kill(struct vsys_call *c)
 {
+	if ((long)(int)c->a[0] != VSYS_PID)
+		return -EPERM;
 	return signal_self(c, c->a[1]);
 }
 

@@ -18,7 +18,16 @@ static int load_steps(const unsigned char *bytes, size_t len,
 	int rc = loader_check_headers(bytes, len, img, m);
 
 	if (!rc)
-		rc = loader_map(bytes, img, m);
+		rc = loader_load_steps(bytes, img, NULL, m);
+	return rc;
+}
+
+/* Everything after the header check; `at`: see loader_map_at. */
+int loader_load_steps(const unsigned char *bytes, struct cordon_image *img,
+		      unsigned char *at, struct msg *m)
+{
+	int rc = loader_map_at(bytes, img, at, m);
+
 	if (!rc)
 		rc = loader_read_dynamic(img, m);
 	if (!rc)
@@ -83,7 +92,7 @@ void cordon_image_unload(struct cordon_image *img)
 {
 	if (!img)
 		return;
-	if (img->region)
+	if (img->region && !img->borrowed)
 		munmap(img->region, img->span);
 	munmap(img, LOADER_PAGE);
 }

@@ -30,6 +30,7 @@ struct seg {
 struct cordon_image {
 	unsigned char *region; /* the reservation: vaddr `low` is here */
 	size_t span;           /* bytes reserved */
+	int borrowed;          /* region is the caller's (image_at.h): never unmapped here */
 	uint64_t low;          /* page-aligned lowest vaddr of the image */
 	uint64_t align;        /* largest p_align, a power of two >= a page */
 	unsigned nseg;
@@ -70,7 +71,10 @@ static inline int loader_bad(struct msg *m, const char *what)
 int loader_check_headers(const unsigned char *bytes, size_t len,
 			 struct cordon_image *img, struct msg *m);
 
-/* map.c */
+/* map.c; loader_map places the image at `at` if not NULL (room checked
+ * by the caller), else in a reservation of its own */
+int loader_map_at(const unsigned char *bytes, struct cordon_image *img,
+		  unsigned char *at, struct msg *m);
 int loader_map(const unsigned char *bytes, struct cordon_image *img, struct msg *m);
 int loader_protect(struct cordon_image *img, struct msg *m);
 void loader_unmap(struct cordon_image *img);
@@ -94,6 +98,10 @@ void *loader_lookup(const struct cordon_image *img, const char *name);
 
 /* inspect.c: refuse executable bytes that could write PKRU. */
 int loader_inspect(struct cordon_image *img, struct msg *m);
+
+/* image.c: the steps after the headers, shared with place.c */
+int loader_load_steps(const unsigned char *bytes, struct cordon_image *img,
+		      unsigned char *at, struct msg *m);
 
 /* reloc.c */
 int loader_relocate(struct cordon_image *img, struct msg *m);

@@ -62,9 +62,16 @@ static unsigned char *reserve(const struct cordon_image *img)
 
 int loader_map(const unsigned char *bytes, struct cordon_image *img, struct msg *m)
 {
+	return loader_map_at(bytes, img, NULL, m);
+}
+
+int loader_map_at(const unsigned char *bytes, struct cordon_image *img,
+		  unsigned char *at, struct msg *m)
+{
 	unsigned i;
 
-	img->region = reserve(img);
+	img->region = at ? at : reserve(img);
+	img->borrowed = at != NULL;
 	if (!img->region) {
 		img->region = NULL;
 		msg_str(m, "cannot reserve ");
@@ -140,9 +147,14 @@ int loader_protect(struct cordon_image *img, struct msg *m)
 	return 0;
 }
 
+/* A borrowed region goes back to the caller as it came: PROT_NONE, its
+ * contents discarded. */
 void loader_unmap(struct cordon_image *img)
 {
-	if (img->region)
+	if (img->region && img->borrowed)
+		mmap(img->region, img->span, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	else if (img->region)
 		munmap(img->region, img->span);
 	img->region = NULL;
 }

@@ -15,6 +15,7 @@ int cordon_domain_init(void *heap, size_t heap_size, int *(*errno_location)(void
 	/* a second heap would orphan every block of the first */
 	if (__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
 		return -1;
+	runtime_fix_auxv();
 	if (errno_location)
 		runtime_set_errno_location(errno_location);
 	return heap_init(heap, heap_size);

@@ -24,5 +24,6 @@ int main(int argc, char **argv)
 	test_cordon_cc();
 	test_host();
 	test_vsys();
+	test_gate();
 	return summary() ? 1 : 0;
 }

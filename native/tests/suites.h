@@ -13,5 +13,6 @@ void test_inspect(void);
 void test_mpk_host(void);
 void test_keys(void);
 void test_vsys(void);
+void test_gate(void);
 
 #endif

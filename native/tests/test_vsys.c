@@ -654,6 +654,8 @@ static void test_memory(void)
 	check(VS(SYS_madvise, (long)region, PAGE, MADV_DONTNEED) == -EPERM, "madvise outside the pool: EPERM");
 	check(VS(SYS_madvise, a, PAGE, MADV_HUGEPAGE) == -EINVAL, "other advice: EINVAL");
 	check(VS(SYS_mremap, a, PAGE, 2 * PAGE, 1) == -ENOMEM && VS(SYS_brk, 0) == 0, "mremap ENOMEM, brk 0");
+	check(VS(SYS_mremap, (long)((uintptr_t)&outcome & ~(uintptr_t)(PAGE - 1)), PAGE, 2 * PAGE, 1) == -EPERM,
+	      "mremap of the host's memory: EPERM");
 	VS(SYS_munmap, a, PAGE);
 	a = map(0, POOL_PAGES * PAGE, PROT_READ | PROT_WRITE, 0);
 	check(a == (long)pool, "the whole pool at once");
@@ -720,8 +722,15 @@ static void test_signals(void)
 	check(outcome == VSYS_END_CALL && contains(why, "SIGABRT"), "tkill(12345, SIGABRT): ends the call (%s)", why);
 	VS(SYS_tgkill, 0, 0, SIGSEGV);
 	check(outcome == VSYS_END_CALL && !strcmp(why, "raise(SIGSEGV)"), "tgkill SIGSEGV: %s", why);
-	VS(SYS_kill, getpid(), SIGUSR1);
-	check(outcome == VSYS_END_CALL && usr1 == 0, "kill(real pid, SIGUSR1): ends, nothing delivered (%s)", why);
+	VS(SYS_kill, VSYS_PID, SIGUSR1);
+	check(outcome == VSYS_END_CALL && usr1 == 0, "kill(its own pid, SIGUSR1): ends, nothing delivered (%s)", why);
+	rc = VS(SYS_kill, getpid(), SIGUSR1);
+	check(rc == -EPERM && outcome == VSYS_RETURN && usr1 == 0,
+	      "kill(the real pid, SIGUSR1): EPERM, nothing delivered (%ld)", rc);
+	rc = VS(SYS_kill, 0, SIGKILL);
+	check(rc == -EPERM && outcome == VSYS_RETURN, "kill(0, SIGKILL) (its group): EPERM (%ld)", rc);
+	rc = VS(SYS_kill, -1, SIGKILL);
+	check(rc == -EPERM && outcome == VSYS_RETURN, "kill(-1, SIGKILL) (everyone): EPERM (%ld)", rc);
 	VS(SYS_tkill, 1, 40);
 	check(outcome == VSYS_END_CALL && contains(why, "40"), "tkill(signal 40): %s", why);
 	check(VS(SYS_tkill, 1, 0) == 0 && outcome == VSYS_RETURN, "signal 0: 0");

@@ -23,7 +23,14 @@
  * Called once by the host before any other function of the image: hands the
  * runtime its heap and the host's per-thread errno location. Returns 0, or -1
  * if the heap is unusable.
+ *
+ * errno_location may be CORDON_ERRNO_TCB: errno then lives in the thread
+ * block the FS base points at, at musl's own place (%fs:0 + 0x34), as musl's
+ * ___errno_location has it. The mpk backend gives every lane a thread block
+ * of its own in domain memory and passes this.
  */
+#define CORDON_ERRNO_TCB ((int *(*)(void))1)
+
 int cordon_domain_init(void *heap, size_t heap_size, int *(*errno_location)(void));
 
 #endif

@@ -85,6 +85,7 @@ class DomainLifecycleTest {
         Bundle hostile = osgi.bundle("dev.cordon.bundles.hostile");
         Hostile h = healthyHostile();
         long hostsBefore = hosts();
+        boolean hasHost = domain("dev.cordon.bundles.hostile").backend().equals("process");
         ConcurrentLinkedQueue<Object> outcomes = new ConcurrentLinkedQueue<>();
         List<Thread> callers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -104,7 +105,9 @@ class DomainLifecycleTest {
         assertEquals(2, outcomes.size(), "every caller returned: " + outcomes);
         assertNull(hostile.getRegisteredServices());
         assertNull(domain("dev.cordon.bundles.hostile"));
-        assertEquals(hostsBefore - 1, hosts(), "the hostile domain's cordon-host is gone");
+        if (hasHost) {
+            assertEquals(hostsBefore - 1, hosts(), "the hostile domain's cordon-host is gone");
+        }
         hostile.start();
         assertEquals(2, healthyHostile().echo(2), "a restarted bundle gets a new domain");
     }

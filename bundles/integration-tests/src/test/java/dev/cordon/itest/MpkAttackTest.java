@@ -58,26 +58,33 @@ class MpkAttackTest {
         }
     }
 
+    /** The hostile bundle's own service (the neighbour registers one too); live after restarts. */
     private static Hostile hostile() throws Exception {
-        Hostile h = osgi.liveService(Hostile.class, x -> x.echo(1), WAIT);
-        ServiceReference<?> ref = osgi.context().getServiceReferences(Hostile.class,
-                "(cordon.backend=mpk)").stream().findFirst().orElseThrow(
-                        () -> new AssertionError("no hostile service on the mpk backend"));
-        assertEquals("mpk", ref.getProperty("cordon.backend"));
-        return h;
+        return serviceOf("dev.cordon.bundles.hostile");
     }
 
     private static Hostile neighbour() throws Exception {
+        return serviceOf("dev.cordon.itest.neighbour");
+    }
+
+    private static Hostile serviceOf(String bundle) throws Exception {
         long until = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < until) {
             for (ServiceReference<Hostile> ref : osgi.context().getServiceReferences(Hostile.class, null)) {
-                if (ref.getBundle().getSymbolicName().equals("dev.cordon.itest.neighbour")) {
-                    return osgi.context().getService(ref);
+                if (ref.getBundle().getSymbolicName().equals(bundle)) {
+                    assertEquals("mpk", ref.getProperty("cordon.backend"), bundle + " runs on mpk");
+                    Hostile h = osgi.context().getService(ref);
+                    try {
+                        h.echo(1);
+                        return h;
+                    } catch (DomainFailedException restarting) {
+                        // the old incarnation; its successor registers shortly
+                    }
                 }
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no neighbour service");
+        throw new AssertionError("no live service of " + bundle);
     }
 
     private static void assertJvmIntact() throws Exception {

@@ -51,7 +51,9 @@ class PolicyEnforcementTest {
     void filesData_OpensOnlyUnderTheDataDirectory() throws Exception {
         Hostile withFiles = hostileWith("with.files", "native/hostile.so;files=data");
         long r = withFiles.openPasswd(new byte[4096]);
-        assertTrue(r == -13, "Landlock refuses /etc/passwd with EACCES, got " + r);
+        // process: Landlock refuses it (EACCES); mpk: the path is resolved beneath the
+        // data directory, where there is no etc/passwd (ENOENT)
+        assertTrue(r == -13 || r == -2, "/etc/passwd stays out of reach (EACCES or ENOENT), got " + r);
     }
 
     @Test

@@ -49,6 +49,24 @@ public final class BackendSelector {
         throw new DomainStartException("backend " + kind.label() + " is not part of this runtime");
     }
 
+    /**
+     * The stronger backends that {@code chosen} was picked over because they
+     * cannot run here, each with its reason ("mpk: no PKU"); empty if none.
+     */
+    public String passedOver(Backend chosen) {
+        StringBuilder text = new StringBuilder();
+        for (Backend backend : backends) {
+            if (backend.kind().strength() <= chosen.kind().strength()) {
+                continue;
+            }
+            String why = backend.unavailableReason();
+            if (why != null) {
+                text.append(text.isEmpty() ? "" : "; ").append(backend.label()).append(": ").append(why);
+            }
+        }
+        return text.toString();
+    }
+
     public List<Backend> backends() {
         return backends;
     }

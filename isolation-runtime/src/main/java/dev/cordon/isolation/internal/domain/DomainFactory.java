@@ -53,6 +53,10 @@ public final class DomainFactory {
             bindings.add(bind(bundle, name, declaration));
         }
         Backend backend = selector.select(policy.backend());
+        String weaker = selector.passedOver(backend);
+        if (!weaker.isEmpty() && backend.kind() != BackendChoice.INPROCESS) {
+            LOG.info("Cordon: {} gets {}, the strongest backend that can run here ({})", name, backend.label(), weaker);
+        }
         if (backend.kind() == BackendChoice.INPROCESS) {
             LOG.warn("Cordon: *** {} runs IN-PROCESS: NO ISOLATION, a fault in its native code ends the JVM ***", name);
         }

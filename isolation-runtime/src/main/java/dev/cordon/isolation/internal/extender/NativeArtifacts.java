@@ -13,15 +13,45 @@ import org.osgi.framework.Bundle;
  * cordon-host and libcordon.so, which the runtime bundle carries under
  * native/ and unpacks into its data area (a JAR entry cannot be executed or
  * mapped).
+ *
+ * <p>One libcordon.so per JVM: the mpk gate in it owns process-wide things
+ * (the protection keys, signal handlers in front of HotSpot's, the threads'
+ * switch pages), so a second copy loaded by a second framework or a refreshed
+ * runtime bundle would find no keys left. The first runtime to unpack a given
+ * build records its path in a system property (visible across class loaders);
+ * a later runtime with the same bytes loads that path again, which the
+ * dynamic linker resolves to the library already loaded.
  */
 public record NativeArtifacts(Path host, Path library) {
+    private static final String LOADED_PROPERTY = "dev.cordon.native.libcordon.";
 
     static NativeArtifacts unpack(Bundle runtime) throws IOException {
         Path dir = runtime.getDataFile("native").toPath();
         Files.createDirectories(dir);
-        return new NativeArtifacts(
-                unpack(runtime, "native/bin/cordon-host", dir.resolve("cordon-host")),
-                unpack(runtime, "native/lib/libcordon.so", dir.resolve("libcordon.so")));
+        Path host = unpack(runtime, "native/bin/cordon-host", dir.resolve("cordon-host"));
+        String key = LOADED_PROPERTY + sha256(runtime, "native/lib/libcordon.so");
+        synchronized (System.class) {
+            String loaded = System.getProperty(key);
+            if (loaded != null) {
+                return new NativeArtifacts(host, Path.of(loaded));
+            }
+            Path library = unpack(runtime, "native/lib/libcordon.so", dir.resolve("libcordon.so"));
+            System.setProperty(key, library.toString());
+            return new NativeArtifacts(host, library);
+        }
+    }
+
+    private static String sha256(Bundle runtime, String entry) throws IOException {
+        URL url = runtime.getEntry(entry);
+        if (url == null) {
+            throw new IOException("the runtime bundle has no " + entry + " (was native/ built?)");
+        }
+        try (InputStream in = url.openStream()) {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IOException(e);
+        }
     }
 
     /** For tests and tools outside a framework: the native build's output directory. */

@@ -1,0 +1,109 @@
+/*
+ * cordon_mpk_call: one call into a domain on one lane. The C half checks
+ * the arguments, claims the lane, gets the domain a key (keys.h), fills
+ * in the thread's record and switch page, arms the deadline, and hands
+ * over to gate_enter (gate.S), which comes back with a status.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "gate.h"
+
+#define API __attribute__((visibility("default")))
+
+/* Claim the key and the switch page's view of the call. */
+static int enter_keys(struct cordon_mpk_domain *d, struct gate_record *r)
+{
+	int key;
+
+	if (!d->hw) {
+		r->sw->hw = 0;
+		r->sw->expected = 0;
+		return 0;
+	}
+	key = keys_enter(gate_g.keys, &d->ku);
+	if (key < 0)
+		return key;
+	r->sw->hw = 1;
+	r->sw->expected = gate_pkru_for(key);
+	return 0;
+}
+
+static int finish(struct cordon_mpk_domain *d, struct gate_record *r, int st)
+{
+	if (st == GATE_JUMPED) {
+		gate_domain_die(d, "native fault: the domain jumped into the gate's abort path");
+		st = CORDON_CALL_FAULT;
+	}
+	if (st == CORDON_CALL_DEAD && !atomic_load(&d->dead))
+		gate_domain_die(d, "killed");
+	(void)r;
+	return st;
+}
+
+int gate_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
+	      const int64_t args[6], int64_t *result, int64_t deadline_ns)
+{
+	struct gate_record *r = gate_attach();
+	struct gate_lane *ln;
+	struct gate_call c;
+	int st, zero = 0, rc;
+
+	if (!r)
+		return -EAGAIN;
+	if (r->domain)
+		return -EDEADLK; /* re-entered from a chained signal handler */
+	ln = &d->lanes[lane];
+	if (!atomic_compare_exchange_strong(&ln->busy, &zero, 1))
+		return CORDON_CALL_BUSY;
+	atomic_fetch_add(&d->inflight, 1);
+	r->lane = lane;
+	r->abort_status = 0;
+	r->sw->pending = 0;
+	atomic_fetch_add(&r->gen, 1);
+	atomic_store(&r->deadline, deadline_ns);
+	/* published before looking at dead: cordon_mpk_kill sets dead, then
+	 * looks for records with d (both sequentially consistent) */
+	atomic_store(&r->domain, d);
+	if (atomic_load(&d->dead)) {
+		st = CORDON_CALL_DEAD;
+		goto out;
+	}
+	rc = enter_keys(d, r);
+	if (rc) {
+		st = rc == -EBUSY ? CORDON_CALL_BUSY : rc;
+		goto out;
+	}
+	memcpy(c.args, args, sizeof(c.args));
+	c.fn = (uint64_t)(uintptr_t)fn;
+	c.stack = ln->stack_top;
+	c.tb = ln->tb;
+	c.hw = (uint64_t)d->hw;
+	*(int *)(ln->tb + TB_TID) = r->tid;
+	r->sw->tb = ln->tb;
+	if (deadline_ns)
+		gate_deadline_arm();
+	st = gate_enter(&c, result);
+	if (deadline_ns)
+		gate_deadline_disarm();
+	if (d->hw)
+		keys_leave(gate_g.keys, &d->ku);
+	st = finish(d, r, st);
+out:
+	atomic_store(&r->domain, NULL);
+	atomic_store(&r->deadline, 0);
+	atomic_fetch_sub(&d->inflight, 1);
+	atomic_store(&ln->busy, 0);
+	return st;
+}
+
+API int cordon_mpk_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
+			const int64_t args[6], int64_t *result, int64_t deadline_ns)
+{
+	int64_t none[6] = { 0 };
+
+	if (!d || d->magic != GATE_MAGIC || lane >= d->nlanes || !result ||
+	    !gate_exec_contains(d, (uintptr_t)fn) || deadline_ns < 0)
+		return -EINVAL;
+	return gate_call(d, lane, fn, args ? args : none, result, deadline_ns);
+}

@@ -1,0 +1,234 @@
+/*
+ * Signals for the mpk backend: one front handler (gate.S) in front of
+ * every signal that matters, chaining to the handler that was there before
+ * (HotSpot's, the application's) exactly as the kernel would have run it.
+ *
+ * Installed for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP (a domain's
+ * faults), SIGSYS (its system calls, trapped by Syscall User Dispatch),
+ * the deadline signal, and every other signal that has a handler at
+ * install time. Each front takes the old handler's mask and SA_RESTART /
+ * SA_NODEFER, so that the mask a chained handler runs with is the one it
+ * asked for, with SA_ONSTACK added (the thread's stack may be a domain's).
+ *
+ * The deadline signal is SIGRTMIN + 6 (40 with glibc): glibc keeps 32 and
+ * 33, and libraries that take a real-time signal (timers, profilers) take
+ * the first ones. Ours carry si_code SI_QUEUE, si_errno GATE_SIG_MAGIC and
+ * our pid; anything else on that number is someone else's and is chained.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "gate.h"
+#include "signals_domain.h"
+
+#define NSIG_MAX 64
+#define GATE_SIG_MAGIC 0x434f5244
+#define KILL_BIT (1ull << 63)
+
+static struct sigaction old[NSIG_MAX + 1];
+static unsigned char ours[NSIG_MAX + 1];
+/* our front runs with more blocked than the domain had: a direct resume
+ * must put the domain's mask back */
+static unsigned char unmask[NSIG_MAX + 1];
+static int deadline_sig;
+
+int gate_signal_number(void)
+{
+	return deadline_sig;
+}
+
+static int is_fault_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+	       sig == SIGTRAP;
+}
+
+static int has_handler(const struct sigaction *sa)
+{
+	return sa->sa_handler != SIG_DFL && sa->sa_handler != SIG_IGN;
+}
+
+static int install(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = gate_signal_front;
+	if (has_handler(&old[sig])) {
+		sa.sa_mask = old[sig].sa_mask;
+		sa.sa_flags = old[sig].sa_flags & ~SA_RESETHAND;
+	} else {
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_NODEFER;
+	}
+	if (sig == SIGSYS)
+		sa.sa_flags |= SA_NODEFER; /* a blocked SIGSYS kills */
+	if (sig == deadline_sig) {
+		sigemptyset(&sa.sa_mask);
+		/* interrupts blocking syscalls run for a domain */
+		sa.sa_flags = SA_NODEFER;
+	}
+	sa.sa_flags |= SA_SIGINFO | SA_ONSTACK;
+	if (sigaction(sig, &sa, NULL))
+		return -errno;
+	ours[sig] = 1;
+	unmask[sig] = !(sa.sa_flags & SA_NODEFER) || !sigisemptyset(&sa.sa_mask);
+	return 0;
+}
+
+int gate_signals_install(void)
+{
+	int sig, rc;
+
+	deadline_sig = SIGRTMIN + 6;
+	for (sig = 1; sig <= NSIG_MAX; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* glibc refuses its own (32, 33): left alone */
+		if (sigaction(sig, NULL, &old[sig]))
+			continue;
+		if (!is_fault_signal(sig) && sig != SIGSYS && sig != deadline_sig &&
+		    !has_handler(&old[sig]))
+			continue;
+		rc = install(sig);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* --- chaining --- */
+
+static void default_action(int sig, siginfo_t *si, ucontext_t *uc)
+{
+	struct sigaction dfl;
+
+	if (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT)
+		return;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(sig, &dfl, NULL);
+	ours[sig] = 0;
+	/* a fault happens again when the instruction runs again */
+	if (si->si_code > 0 && (is_fault_signal(sig) || sig == SIGSYS))
+		return;
+	if (uc)
+		sigdelset(&uc->uc_sigmask, sig);
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+}
+
+/* Run the old handler as the kernel would have run it. */
+static void chain(int sig, siginfo_t *si, ucontext_t *uc)
+{
+	struct sigaction *o = &old[sig];
+
+	if (!has_handler(o)) {
+		if (o->sa_handler == SIG_DFL)
+			default_action(sig, si, uc);
+		return;
+	}
+	if (o->sa_flags & SA_SIGINFO) {
+		void (*h)(int, siginfo_t *, void *) = o->sa_sigaction;
+
+		if (o->sa_flags & SA_RESETHAND)
+			o->sa_handler = SIG_DFL;
+		h(sig, si, uc);
+	} else {
+		void (*h)(int) = o->sa_handler;
+
+		if (o->sa_flags & SA_RESETHAND)
+			o->sa_handler = SIG_DFL;
+		h(sig);
+	}
+}
+
+/* A thread that never attached: nothing of ours is on it. */
+void gate_signal_foreign(int sig, siginfo_t *si, void *uc)
+{
+	int e = errno;
+
+	if (sig > 0 && sig <= NSIG_MAX)
+		chain(sig, si, uc);
+	errno = e;
+}
+
+/* --- the deadline signal --- */
+
+static int is_ours(int sig, const siginfo_t *si)
+{
+	return sig == deadline_sig && si->si_code == SI_QUEUE &&
+	       si->si_errno == GATE_SIG_MAGIC && si->si_pid == getpid();
+}
+
+void gate_send(struct gate_record *r, uint64_t gen, int kill)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = deadline_sig;
+	si.si_code = SI_QUEUE;
+	si.si_errno = GATE_SIG_MAGIC;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	si.si_value.sival_ptr = (void *)(uintptr_t)(gen | (kill ? KILL_BIT : 0));
+	syscall(SYS_rt_tgsigqueueinfo, getpid(), r->tid, deadline_sig, &si);
+}
+
+/* ... decoded: CORDON_CALL_TIMEOUT or _DEAD if it ends the call now in
+ * flight on r, else 0 (stale, or the deadline not reached). */
+static int deadline_verdict(struct gate_record *r, const siginfo_t *si)
+{
+	uint64_t v = (uint64_t)(uintptr_t)si->si_value.sival_ptr;
+	struct cordon_mpk_domain *d = r->domain;
+	int64_t dl;
+
+	if (!d || (v & ~KILL_BIT) != atomic_load(&r->gen))
+		return 0;
+	if ((v & KILL_BIT) || atomic_load(&d->dead))
+		return CORDON_CALL_DEAD;
+	dl = atomic_load(&r->deadline);
+	if (dl && gate_now_ns() >= dl)
+		return CORDON_CALL_TIMEOUT;
+	return 0;
+}
+
+/* --- the front's C half --- */
+
+int gate_signal_c(int sig, siginfo_t *si, ucontext_t *uc, uintptr_t block,
+		  const struct gate_front *st)
+{
+	struct gate_record *r = gate_block_record(block);
+	int e = errno, rc, kind;
+
+	if (sig < 1 || sig > NSIG_MAX)
+		return 0;
+	if (gate_on_domain_side(r, uc, st)) {
+		rc = gate_domain_signal(r, sig, si, uc, st, e, unmask[sig],
+					is_ours(sig, si) ? deadline_verdict(r, si) : -1);
+		errno = e;
+		return rc;
+	}
+	if (is_ours(sig, si)) {
+		/* trusted code of a call in flight (a syscall run for the
+		 * domain, a chained handler): abort at the next resume */
+		kind = deadline_verdict(r, si);
+		if (kind) {
+			if (kind == CORDON_CALL_TIMEOUT)
+				gate_domain_die(r->domain, "call past its deadline");
+			r->abort_status = (uint32_t)kind;
+			r->sw->pending = 1;
+		}
+	} else {
+		chain(sig, si, uc);
+	}
+	errno = e;
+	return 0;
+}
+
+void gate_chain(int sig, siginfo_t *si, ucontext_t *uc)
+{
+	chain(sig, si, uc);
+}

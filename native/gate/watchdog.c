@@ -1,0 +1,101 @@
+/*
+ * Deadlines: one watchdog thread for the process, started with the first
+ * call that has a deadline. While such calls are in flight it wakes about
+ * every millisecond and signals each thread whose call is past its
+ * deadline (once per call: the record's generation); otherwise it sleeps
+ * on a futex, woken by the next armed call. It never attaches and never
+ * enters a domain. The signal handler decides (signals.c): a signal for a
+ * call that has already ended is ignored.
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gate.h"
+
+static _Atomic unsigned armed;  /* calls with a deadline in flight */
+static _Atomic unsigned word;   /* futex: bumped by every arm */
+static _Atomic int sleeping;
+static pthread_once_t started = PTHREAD_ONCE_INIT;
+
+int64_t gate_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void scan(void)
+{
+	unsigned i, n = gate_blocks_used();
+	int64_t now = gate_now_ns(), dl;
+	struct gate_record *r;
+	uint64_t gen;
+
+	for (i = 0; i < n; i++) {
+		r = gate_record_of(i);
+		if (!r->in_use || !atomic_load(&r->domain))
+			continue;
+		gen = atomic_load(&r->gen);
+		dl = atomic_load(&r->deadline);
+		if (!dl || now < dl || r->sent_gen == gen)
+			continue;
+		r->sent_gen = gen;
+		gate_send(r, gen, 0);
+	}
+}
+
+static void *watch(void *arg)
+{
+	struct timespec ms = { 0, 1000000 };
+	sigset_t all;
+	unsigned w;
+
+	(void)arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		w = atomic_load(&word);
+		if (!atomic_load(&armed)) {
+			atomic_store(&sleeping, 1);
+			if (!atomic_load(&armed))
+				syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, w, NULL, NULL, 0);
+			atomic_store(&sleeping, 0);
+			continue;
+		}
+		nanosleep(&ms, NULL);
+		scan();
+	}
+	return NULL;
+}
+
+static void start(void)
+{
+	pthread_attr_t a;
+	pthread_t t;
+
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 64 * 1024);
+	pthread_create(&t, &a, watch, NULL);
+	pthread_attr_destroy(&a);
+}
+
+void gate_deadline_arm(void)
+{
+	pthread_once(&started, start);
+	atomic_fetch_add(&armed, 1);
+	atomic_fetch_add(&word, 1);
+	if (atomic_load(&sleeping))
+		syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+void gate_deadline_disarm(void)
+{
+	atomic_fetch_sub(&armed, 1);
+}

@@ -1,0 +1,183 @@
+/*
+ * Loading into caller-reserved space, and the page protections of a loaded
+ * image (image_at.h): what the mpk backend needs to put an image inside a
+ * domain's region and tag it.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "image_at.h"
+#include "loader.h"
+
+/* Extra room for an image whose segments want more than page alignment. */
+static size_t extra_of(const struct cordon_image *img)
+{
+	return img->align > LOADER_PAGE ? img->align : 0;
+}
+
+int cordon_image_room(const void *bytes, size_t len, size_t *room,
+		      char *err, size_t errlen)
+{
+	struct cordon_image *img;
+	struct msg m;
+	int rc;
+
+	msg_init(&m, err, errlen);
+	if (!bytes || !room)
+		return loader_bad(&m, "no image bytes");
+	/* the plan is a page: too big for a signal-safe stack frame, and
+	 * this is never called from one, but keep it off the stack anyway */
+	img = mmap(NULL, LOADER_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (img == MAP_FAILED) {
+		msg_str(&m, "out of memory for the image bookkeeping");
+		return -ENOMEM;
+	}
+	memset(img, 0, sizeof(*img));
+	rc = loader_check_headers(bytes, len, img, &m);
+	if (!rc)
+		*room = img->span + extra_of(img);
+	munmap(img, LOADER_PAGE);
+	return rc;
+}
+
+/* Where in [where, where + room) vaddr `low` lands: congruent to it
+ * modulo the image's alignment. NULL if it does not fit. */
+static unsigned char *place(const struct cordon_image *img, unsigned char *where,
+			    size_t room)
+{
+	uintptr_t a = (uintptr_t)where, want, at;
+
+	if (img->align <= LOADER_PAGE)
+		return room >= img->span ? where : NULL;
+	want = (uintptr_t)(img->low & (img->align - 1));
+	at = a + ((want - a) & (img->align - 1));
+	if (at - a > room || room - (at - a) < img->span)
+		return NULL;
+	return (unsigned char *)at;
+}
+
+int cordon_image_load_at(const void *bytes, size_t len, void *where, size_t room,
+			 struct cordon_image **out, char *err, size_t errlen)
+{
+	struct cordon_image *img;
+	unsigned char *at;
+	struct msg m;
+	int rc;
+
+	msg_init(&m, err, errlen);
+	if (!out)
+		return loader_bad(&m, "no place to store the image");
+	*out = NULL;
+	if (!bytes)
+		return loader_bad(&m, "no image bytes");
+	if (!where || ((uintptr_t)where & (LOADER_PAGE - 1))) {
+		msg_str(&m, "load address not page-aligned");
+		return -EINVAL;
+	}
+	img = mmap(NULL, LOADER_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (img == MAP_FAILED) {
+		msg_str(&m, "out of memory for the image bookkeeping");
+		return -ENOMEM;
+	}
+	memset(img, 0, sizeof(*img));
+	rc = loader_check_headers(bytes, len, img, &m);
+	at = rc ? NULL : place(img, where, room);
+	if (!rc && !at) {
+		msg_str(&m, "image needs ");
+		msg_dec(&m, img->span + extra_of(img));
+		msg_str(&m, " bytes, the space holds ");
+		msg_dec(&m, room);
+		rc = -ENOSPC;
+	}
+	if (!rc)
+		rc = loader_load_steps(bytes, img, at, &m);
+	if (rc) {
+		loader_unmap(img);
+		munmap(img, LOADER_PAGE);
+		return rc;
+	}
+	mprotect(img, LOADER_PAGE, PROT_READ);
+	*out = img;
+	return 0;
+}
+
+static int prot_of(uint32_t flags)
+{
+	return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) |
+	       (flags & PF_X ? PROT_EXEC : 0);
+}
+
+struct ranges {
+	struct cordon_image_range *r;
+	unsigned n, max;
+	int full;
+};
+
+static void push(struct ranges *rs, uintptr_t start, uintptr_t end, int prot)
+{
+	if (end <= start)
+		return;
+	if (rs->n == rs->max) {
+		rs->full = 1;
+		return;
+	}
+	rs->r[rs->n].start = start;
+	rs->r[rs->n].len = end - start;
+	rs->r[rs->n].prot = prot;
+	rs->n++;
+}
+
+/* Make [lo, hi) read-only inside the one range that holds it (RELRO lies
+ * in one writable segment: ehdr.c checks), splitting it in up to three. */
+static void relro(struct ranges *rs, uintptr_t lo, uintptr_t hi)
+{
+	struct cordon_image_range piece[3], *t;
+	unsigned i, j, k;
+
+	for (i = 0; i < rs->n; i++) {
+		t = &rs->r[i];
+		if (hi <= lo || lo < t->start || hi > t->start + t->len)
+			continue;
+		piece[0] = (struct cordon_image_range){ t->start, lo - t->start, t->prot };
+		piece[1] = (struct cordon_image_range){ lo, hi - lo, PROT_READ };
+		piece[2] = (struct cordon_image_range){ hi, t->start + t->len - hi, t->prot };
+		for (j = 0, k = 0; j < 3; j++)
+			k += piece[j].len != 0;
+		if (rs->n - 1 + k > rs->max) {
+			rs->full = 1;
+			return;
+		}
+		memmove(t + k, t + 1, (rs->n - i - 1) * sizeof(*t));
+		rs->n += k - 1;
+		for (j = 0; j < 3; j++)
+			if (piece[j].len)
+				*t++ = piece[j];
+		return;
+	}
+}
+
+int cordon_image_ranges(const struct cordon_image *img,
+			struct cordon_image_range *out, unsigned max)
+{
+	struct ranges rs = { out, 0, max, 0 };
+	uintptr_t base, prev, start, end;
+	unsigned i;
+
+	if (!img || !out)
+		return -EINVAL;
+	base = (uintptr_t)img->region - img->low;
+	prev = (uintptr_t)img->region;
+	for (i = 0; i < img->nseg; i++) {
+		start = base + page_down(img->seg[i].vaddr);
+		end = base + page_up(img->seg[i].vaddr + img->seg[i].memsz);
+		push(&rs, prev, start, PROT_NONE);
+		push(&rs, start, end, prot_of(img->seg[i].flags));
+		prev = end;
+	}
+	if (img->has_relro && img->relro_size)
+		relro(&rs, base + page_down(img->relro_vaddr),
+		      base + page_down(img->relro_vaddr + img->relro_size));
+	return rs.full ? -ENOSPC : (int)rs.n;
+}

@@ -1,0 +1,331 @@
+/*
+ * The mpk backend's gate under real protection keys, in the PKU test VM
+ * (make vm-test): the cases of tests/gate_cases.inc with keyed domains,
+ * then the attacks of DESIGN.md section 1, each of which must end in a
+ * failed call with the process alive and the other domains intact.
+ * gate/, loader/ and mpk/ are compiled in (static glibc), so the test can
+ * name the gate's labels. argv[1]: target/. Last line
+ * "gate-vm-tests: N passed, M failed"; exit status 1 if anything failed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+
+#include "mpk/pkru.h"
+#include "gate/gate.h"
+
+static int passed, failed;
+static const char *target_dir = "target";
+
+static int check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s ", ok ? "ok  " : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	ok ? passed++ : failed++;
+	return ok;
+}
+
+static unsigned char *read_image(const char *name, size_t *len)
+{
+	char path[512];
+	unsigned char *buf = NULL;
+	FILE *f;
+	long n;
+
+	*len = 0;
+	snprintf(path, sizeof(path), "%s/test/images/%s", target_dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET)) {
+		buf = malloc((size_t)n);
+		if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
+			*len = (size_t)n;
+	}
+	fclose(f);
+	return buf;
+}
+
+#define GATE_PKRU_OK() (cordon_rdpkru() == 0)
+
+#include "../gate_cases.inc"
+#include "../gate_regs.inc"
+
+/* the gate's labels (gate.S) */
+extern char gate_entry_wrpkru[], gate_return_check[];
+
+static int64_t secret = 0x5ec1e7;
+
+static struct cordon_mpk_domain *attack_domain(unsigned char *img, size_t len)
+{
+	struct cordon_mpk_config cfg = {
+		.heap_size = 64 << 10, .arena_size = 16 << 10, .stack_size = 64 << 10,
+		.lanes = 1, .data_dir_fd = -1, .syscalls = CORDON_SYS_ALL,
+	};
+	struct cordon_mpk_domain *d = NULL;
+	char err[256];
+	int rc = cordon_mpk_create(img, len, &cfg, &d, err, sizeof(err));
+
+	if (rc)
+		printf("note: create: %d %s\n", rc, err);
+	return d;
+}
+
+/* domain jumps to target with eax and r11 (and rdi) of its choice */
+static void jump_case(unsigned char *img, size_t len, const char *what, void *target,
+		      int64_t eax, int want_ok)
+{
+	struct cordon_mpk_domain *d = attack_domain(img, len);
+	char reason[256];
+	int64_t r;
+	int st;
+
+	if (!check(d != NULL, "attack domain for %s", what))
+		return;
+	CALL(d, "set_loot", &st, (int64_t)(uintptr_t)&secret, 0, 0, 0, 0, 0);
+	r = CALL(d, "jump_with", &st, (int64_t)(uintptr_t)target, eax,
+		 (int64_t)(uintptr_t)cordon_mpk_symbol(d, "steal"),
+		 (int64_t)(uintptr_t)cordon_mpk_arena(d, 0), 0, 0);
+	cordon_mpk_reason(d, reason, sizeof(reason));
+	if (want_ok)
+		check(st == CORDON_CALL_OK && r != secret && cordon_rdpkru() == 0,
+		      "%s: only an early return of its own call (%d, %#llx)", what, st,
+		      (long long)r);
+	else
+		check(st == CORDON_CALL_FAULT && r != secret && cordon_rdpkru() == 0,
+		      "%s: FAULT, nothing stolen (%d, %#llx, \"%s\")", what, st, (long long)r,
+		      reason);
+	cordon_mpk_destroy(d);
+}
+
+static void attacks_gate(void)
+{
+	unsigned char *img;
+	size_t len;
+
+	img = read_image("gate_attack.so", &len);
+	if (!check(img != NULL, "read gate_attack.so"))
+		return;
+	jump_case(img, len, "jump to the entry WRPKRU with eax 0", gate_entry_wrpkru, 0, 0);
+	jump_case(img, len, "jump past the return stub's WRPKRU", gate_return_check, 0, 0);
+	jump_case(img, len, "jump into the abort stub", gate_abort, 0, 0);
+	jump_case(img, len, "jump into gate_resume (XRSTOR)", (void *)gate_resume, 0, 0);
+	jump_case(img, len, "jump into attach's WRPKRU", (void *)gate_set_trusted_pkru, 0, 0);
+	jump_case(img, len, "jump into the signal front", (void *)gate_signal_front, 0, 0);
+	jump_case(img, len, "jump to the return stub", gate_return, 0, 1);
+	free(img);
+}
+
+static void attacks_switch_page(void)
+{
+	struct cordon_mpk_domain *d;
+	unsigned char *img;
+	char reason[256];
+	size_t len;
+	int64_t r;
+	int st;
+
+	img = read_image("gate_attack.so", &len);
+	if (!img)
+		return;
+	d = attack_domain(img, len);
+	if (check(d != NULL, "attack domain")) {
+		r = CALL(d, "read_expected", &st, 0, 0, 0, 0, 0, 0);
+		check(st == CORDON_CALL_OK && (uint32_t)r == gate_pkru_for(atomic_load(&d->ku.key)),
+		      "the domain reads its switch page (expected PKRU %#llx)", (long long)r);
+		CALL(d, "write_expected", &st, 0, 0, 0, 0, 0, 0);
+		cordon_mpk_reason(d, reason, sizeof(reason));
+		check(st == CORDON_CALL_FAULT && strstr(reason, "SEGV_PKUERR"),
+		      "writing expected_pkru through %%gs: FAULT (%d, %s)", st, reason);
+		cordon_mpk_destroy(d);
+	}
+	d = attack_domain(img, len);
+	if (check(d != NULL, "attack domain")) {
+		CALL(d, "write_selector", &st, 0, 0, 0, 0, 0, 0);
+		cordon_mpk_reason(d, reason, sizeof(reason));
+		check(st == CORDON_CALL_FAULT && strstr(reason, "SEGV_PKUERR"),
+		      "writing the SUD selector through %%gs: FAULT (%d, %s)", st, reason);
+		cordon_mpk_destroy(d);
+	}
+	free(img);
+}
+
+static void attacks_memory(void)
+{
+	struct cordon_mpk_domain *a, *b;
+	char err[256], reason[256];
+	int64_t r, *bmem;
+	int st;
+
+	b = gc_make(1, 0, -1, err, sizeof(err));
+	if (!check(b != NULL, "victim domain (%s)", err))
+		return;
+	CALL(b, "store", &st, 4242, 0, 0, 0, 0, 0);
+	bmem = cordon_mpk_arena(b, 0);
+	*bmem = 0x1234;
+
+	a = gc_make(1, 0, -1, err, sizeof(err));
+	r = CALL(a, "read_at", &st, (int64_t)(uintptr_t)&secret, 0, 0, 0, 0, 0);
+	cordon_mpk_reason(a, reason, sizeof(reason));
+	check(st == CORDON_CALL_FAULT && r != secret && strstr(reason, "SEGV_PKUERR") &&
+	      strstr(reason, "key 0"),
+	      "read trusted memory (address passed): FAULT (%d, \"%s\")", st, reason);
+	cordon_mpk_destroy(a);
+
+	a = gc_make(1, 0, -1, err, sizeof(err));
+	CALL(a, "write_at", &st, (int64_t)(uintptr_t)&secret, 666, 0, 0, 0, 0);
+	check(st == CORDON_CALL_FAULT && secret == 0x5ec1e7,
+	      "write trusted memory: FAULT, unchanged (%d, %#llx)", st, (long long)secret);
+	cordon_mpk_destroy(a);
+
+	a = gc_make(1, 0, -1, err, sizeof(err));
+	r = CALL(a, "read_at", &st, (int64_t)(uintptr_t)bmem, 0, 0, 0, 0, 0);
+	cordon_mpk_reason(a, reason, sizeof(reason));
+	check(st == CORDON_CALL_FAULT && r != 0x1234 && strstr(reason, "SEGV_PKUERR"),
+	      "read another domain's memory: FAULT (%d, \"%s\")", st, reason);
+	cordon_mpk_destroy(a);
+
+	a = gc_make(1, 0, -1, err, sizeof(err));
+	CALL(a, "write_at", &st, (int64_t)(uintptr_t)bmem, 666, 0, 0, 0, 0);
+	check(st == CORDON_CALL_FAULT && *bmem == 0x1234,
+	      "write another domain's memory: FAULT, unchanged (%d)", st);
+	cordon_mpk_destroy(a);
+
+	r = CALL(b, "load", &st, 0, 0, 0, 0, 0, 0);
+	check(st == CORDON_CALL_OK && r == 4242, "the victim is intact (%d, %lld)", st,
+	      (long long)r);
+	cordon_mpk_destroy(b);
+}
+
+static void attacks_syscalls(void)
+{
+	static char host_page[4096] __attribute__((aligned(4096))) = "host";
+	struct cordon_mpk_domain *d;
+	struct iovec iov = { host_page, 4 };
+	char err[256];
+	int64_t r;
+	int st, ok = 1;
+	uintptr_t p = (uintptr_t)host_page;
+
+	d = gc_make(1, CORDON_SYS_ALL, -1, err, sizeof(err));
+	if (!check(d != NULL, "domain with every syscall group (%s)", err))
+		return;
+	r = CALL(d, "raw_syscall", &st, SYS_mprotect, (int64_t)p, 4096, PROT_NONE, 0, 0);
+	check(st == CORDON_CALL_OK && r < 0, "mprotect of host memory refused (%lld)", (long long)r);
+	r = CALL(d, "raw_syscall", &st, SYS_pkey_mprotect, (int64_t)p, 4096, PROT_READ, 0, 0);
+	check(st == CORDON_CALL_OK && r == -EPERM, "pkey_mprotect: EPERM (%lld)", (long long)r);
+	r = CALL(d, "raw_syscall", &st, SYS_munmap, (int64_t)p, 4096, 0, 0, 0);
+	check(st == CORDON_CALL_OK && r < 0, "munmap of host memory refused (%lld)", (long long)r);
+	r = CALL(d, "raw_syscall", &st, SYS_mremap, (int64_t)p, 4096, 8192, 0, 0);
+	check(st == CORDON_CALL_OK && r < 0, "mremap of host memory refused (%lld)", (long long)r);
+	host_page[0] = 'H';
+	ok = host_page[0] == 'H';
+	check(ok, "host memory still mapped and writable");
+	strcpy(cordon_mpk_arena(d, 0), "/proc/self/mem");
+	r = CALL(d, "try_open", &st, (int64_t)(uintptr_t)cordon_mpk_arena(d, 0), 0, 0, 0, 0, 0);
+	check(st == CORDON_CALL_OK && (r == -EPERM || r == -EACCES),
+	      "open(/proc/self/mem) refused (%lld)", (long long)r);
+	r = CALL(d, "raw_syscall", &st, SYS_process_vm_writev, getpid(), (int64_t)(uintptr_t)&iov,
+		 1, 0, 0);
+	check(st == CORDON_CALL_OK && r == -EPERM, "process_vm_writev: EPERM (%lld)", (long long)r);
+	r = CALL(d, "raw_syscall", &st, SYS_pkey_alloc, 0, 0, 0, 0, 0);
+	check(st == CORDON_CALL_OK && r == -EPERM, "pkey_alloc: EPERM (%lld)", (long long)r);
+	cordon_mpk_destroy(d);
+}
+
+static void refused_image(const char *name, const char *want)
+{
+	struct cordon_mpk_config cfg = { .lanes = 1, .data_dir_fd = -1 };
+	struct cordon_mpk_domain *d = NULL;
+	unsigned char *img;
+	char err[256] = "";
+	size_t len;
+	int rc;
+
+	img = read_image(name, &len);
+	if (!check(img != NULL, "read %s", name))
+		return;
+	rc = cordon_mpk_create(img, len, &cfg, &d, err, sizeof(err));
+	check(rc == -ENOEXEC && !d && strstr(err, want), "%s refused at create: %d (%s)", name,
+	      rc, err);
+	free(img);
+}
+
+#define MANY 64
+
+static void many_domains(void)
+{
+	static struct cordon_mpk_domain *d[MANY];
+	char err[256];
+	int i, n = 0, good = 0, st, contained = 0;
+	int64_t r;
+
+	for (i = 0; i < MANY; i++) {
+		d[i] = gc_make(1, 0, -1, err, sizeof(err));
+		if (!d[i])
+			break;
+		n++;
+		CALL(d[i], "store", &st, 1000 + i, 0, 0, 0, 0, 0);
+		*(int64_t *)cordon_mpk_arena(d[i], 0) = 5000 + i;
+	}
+	check(n == MANY, "%d live domains (more than the %u domain keys)", n,
+	      keys_domain_keys(gate_g.keys));
+	for (i = 0; i < n; i++) {
+		r = CALL(d[i], "load", &st, 0, 0, 0, 0, 0, 0);
+		good += st == CORDON_CALL_OK && r == 1000 + i;
+		r = CALL(d[i], "read_at", &st, (int64_t)(uintptr_t)cordon_mpk_arena(d[i], 0),
+			 0, 0, 0, 0, 0);
+		good += st == CORDON_CALL_OK && r == 5000 + i;
+	}
+	check(good == 2 * n, "each answers with its own data, twice round (%d of %d)", good,
+	      2 * n);
+	/* every 8th reads its neighbour: contained, the neighbour intact */
+	for (i = 0; i + 1 < n; i += 8) {
+		r = CALL(d[i], "read_at", &st, (int64_t)(uintptr_t)cordon_mpk_arena(d[i + 1], 0),
+			 0, 0, 0, 0, 0);
+		contained += st == CORDON_CALL_FAULT && r != 5001 + i;
+		r = CALL(d[i + 1], "load", &st, 0, 0, 0, 0, 0, 0);
+		contained += st == CORDON_CALL_OK && r == 1001 + i;
+	}
+	check(contained == 2 * ((n + 6) / 8), "reading a neighbour faults, the neighbour "
+	      "answers (%d of %d)", contained, 2 * ((n + 6) / 8));
+	for (i = 0; i < n; i++)
+		cordon_mpk_destroy(d[i]);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1)
+		target_dir = argv[1];
+	gc_no_vm_rw = syscall(SYS_process_vm_readv, getpid(), NULL, 0, NULL, 0, 0) < 0 &&
+		      errno == ENOSYS;
+	gate_cases_init("gate_basic.so", 0);
+	if (!gc_image)
+		goto out;
+	if (!check(cordon_mpk_supported(NULL, 0) == 1, "cordon_mpk_supported()"))
+		goto out;
+	gate_cases_run();
+	printf("note: the same with software-only domains\n");
+	gc_flags = CORDON_MPK_SOFTWARE_ONLY;
+	case_basic();
+	case_faults();
+	gc_flags = 0;
+	refused_image("wrpkru.so", "WRPKRU");
+	refused_image("gate_wrgs.so", "WRGSBASE");
+	attacks_gate();
+	attacks_switch_page();
+	attacks_memory();
+	attacks_syscalls();
+	many_domains();
+out:
+	printf("gate-vm-tests: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
