@@ -56,12 +56,13 @@ int gate_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
 	ln = &d->lanes[lane];
 	if (!atomic_compare_exchange_strong(&ln->busy, &zero, 1))
 		return CORDON_CALL_BUSY;
-	atomic_fetch_add(&d->inflight, 1);
 	r->lane = lane;
 	r->abort_status = 0;
 	r->sw->pending = 0;
-	atomic_fetch_add(&r->gen, 1);
-	atomic_store(&r->deadline, deadline_ns);
+	/* only this thread writes gen: a plain increment, made visible to the
+	 * watchdog and to kill by the sequentially consistent stores below */
+	atomic_store_explicit(&r->gen, atomic_load_explicit(&r->gen, memory_order_relaxed) + 1,
+			      memory_order_release);
 	/* published before looking at dead: cordon_mpk_kill sets dead, then
 	 * looks for records with d (both sequentially consistent) */
 	atomic_store(&r->domain, d);
@@ -82,18 +83,18 @@ int gate_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
 	*(int *)(ln->tb + TB_TID) = r->tid;
 	r->sw->tb = ln->tb;
 	if (deadline_ns)
-		gate_deadline_arm();
+		gate_deadline_arm(r, deadline_ns);
 	st = gate_enter(&c, result);
-	if (deadline_ns)
-		gate_deadline_disarm();
 	if (d->hw)
 		keys_leave(gate_g.keys, &d->ku);
 	st = finish(d, r, st);
 out:
-	atomic_store(&r->domain, NULL);
-	atomic_store(&r->deadline, 0);
-	atomic_fetch_sub(&d->inflight, 1);
-	atomic_store(&ln->busy, 0);
+	/* release stores: a kill or a deadline signal that still sees the
+	 * call is told apart by its generation (signals.c) */
+	if (deadline_ns)
+		atomic_store_explicit(&r->deadline, 0, memory_order_release);
+	atomic_store_explicit(&r->domain, NULL, memory_order_release);
+	atomic_store_explicit(&ln->busy, 0, memory_order_release);
 	return st;
 }
 

@@ -165,6 +165,17 @@ API void cordon_mpk_reason(const struct cordon_mpk_domain *d, char *buf, size_t 
 	atomic_flag_clear(&m->reason_lock);
 }
 
+/* 1 while a call holds one of d's lanes. */
+static int gate_lanes_busy(struct cordon_mpk_domain *d)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nlanes; i++)
+		if (atomic_load(&d->lanes[i].busy))
+			return 1;
+	return 0;
+}
+
 /* Interrupt every call of d in flight, on whatever thread. */
 static void interrupt_calls(struct cordon_mpk_domain *d)
 {
@@ -194,7 +205,7 @@ API void cordon_mpk_destroy(struct cordon_mpk_domain *d)
 	if (!valid(d))
 		return;
 	cordon_mpk_kill(d, "destroyed");
-	while (atomic_load(&d->inflight)) {
+	while (gate_lanes_busy(d)) {
 		nanosleep(&ms, NULL);
 		/* a signal lost to a thread in trusted code: again */
 		if (++waited % 100 == 0)

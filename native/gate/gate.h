@@ -177,7 +177,6 @@ struct cordon_mpk_domain {
 	uint64_t *pool_used;
 	int vsys_ready;
 	_Atomic int dead;
-	_Atomic unsigned inflight;
 	char reason[GATE_REASON];
 	atomic_flag reason_lock;
 };
@@ -215,8 +214,7 @@ int gate_signal_number(void); /* the deadline/kill signal */
 void gate_send(struct gate_record *r, uint64_t gen, int kill);
 
 /* watchdog.c */
-void gate_deadline_arm(void);
-void gate_deadline_disarm(void);
+void gate_deadline_arm(struct gate_record *r, int64_t deadline_ns);
 int64_t gate_now_ns(void);
 
 /* domain.c */

@@ -53,11 +53,17 @@ static int find_wrgsbase(const struct cordon_mpk_domain *d, uintptr_t *at)
 		if (!(d->ranges[i].prot & PROT_EXEC))
 			continue;
 		p = (const uint8_t *)d->ranges[i].start;
-		for (j = 0; j + 2 < d->ranges[i].len; j++)
-			if (p[j] == 0x0f && p[j + 1] == 0xae && (p[j + 2] & 0xf8) == 0xd8) {
+		for (j = 0; j + 2 < d->ranges[i].len; j++) {
+			const uint8_t *next = memchr(p + j, 0x0f, d->ranges[i].len - j);
+
+			if (!next)
+				break;
+			j = (size_t)(next - p);
+			if (j + 2 < d->ranges[i].len && p[j + 1] == 0xae && (p[j + 2] & 0xf8) == 0xd8) {
 				*at = (uintptr_t)(p + j);
 				return 1;
 			}
+		}
 	}
 	return 0;
 }

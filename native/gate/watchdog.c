@@ -2,8 +2,8 @@
  * Deadlines: one watchdog thread for the process, started with the first
  * call that has a deadline. While such calls are in flight it wakes about
  * every millisecond and signals each thread whose call is past its
- * deadline (once per call: the record's generation); otherwise it sleeps
- * on a futex, woken by the next armed call. It never attaches and never
+ * deadline (once per call: the record's generation); about 100 ms after
+ * the last one it sleeps on a futex, woken by the next armed call. It never attaches and never
  * enters a domain. The signal handler decides (signals.c): a signal for a
  * call that has already ended is ignored.
  */
@@ -17,8 +17,7 @@
 
 #include "gate.h"
 
-static _Atomic unsigned armed;  /* calls with a deadline in flight */
-static _Atomic unsigned word;   /* futex: bumped by every arm */
+static _Atomic unsigned word;   /* futex: bumped by an arm that finds it asleep */
 static _Atomic int sleeping;
 static pthread_once_t started = PTHREAD_ONCE_INIT;
 
@@ -30,9 +29,11 @@ int64_t gate_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void scan(void)
+/* Signals the calls past their deadline; returns how many calls with a
+ * deadline are in flight. */
+static unsigned scan(void)
 {
-	unsigned i, n = gate_blocks_used();
+	unsigned i, n = gate_blocks_used(), armed = 0;
 	int64_t now = gate_now_ns(), dl;
 	struct gate_record *r;
 	uint64_t gen;
@@ -43,33 +44,42 @@ static void scan(void)
 			continue;
 		gen = atomic_load(&r->gen);
 		dl = atomic_load(&r->deadline);
-		if (!dl || now < dl || r->sent_gen == gen)
+		if (!dl)
+			continue;
+		armed++;
+		if (now < dl || r->sent_gen == gen)
 			continue;
 		r->sent_gen = gen;
 		gate_send(r, gen, 0);
 	}
+	return armed;
 }
 
 static void *watch(void *arg)
 {
 	struct timespec ms = { 0, 1000000 };
 	sigset_t all;
-	unsigned w;
+	unsigned w, idle = 0;
 
 	(void)arg;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (;;) {
 		w = atomic_load(&word);
-		if (!atomic_load(&armed)) {
+		/* stay awake ~100 ms after the last armed call: calls come in
+		 * runs, and waking us costs the caller a futex syscall */
+		idle = scan() ? 0 : idle + 1;
+		if (idle > 100) {
+			idle = 0;
+			/* Dekker with gate_deadline_arm: it stores the deadline,
+			 * then reads sleeping; we store sleeping, then scan */
 			atomic_store(&sleeping, 1);
-			if (!atomic_load(&armed))
+			if (!scan())
 				syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, w, NULL, NULL, 0);
 			atomic_store(&sleeping, 0);
 			continue;
 		}
 		nanosleep(&ms, NULL);
-		scan();
 	}
 	return NULL;
 }
@@ -86,16 +96,14 @@ static void start(void)
 	pthread_attr_destroy(&a);
 }
 
-void gate_deadline_arm(void)
+/* The record's deadline, seen by the watchdog; wakes it if it sleeps. The
+ * caller clears the deadline when the call ends. */
+void gate_deadline_arm(struct gate_record *r, int64_t deadline_ns)
 {
 	pthread_once(&started, start);
-	atomic_fetch_add(&armed, 1);
-	atomic_fetch_add(&word, 1);
-	if (atomic_load(&sleeping))
+	atomic_store(&r->deadline, deadline_ns);
+	if (atomic_load(&sleeping)) {
+		atomic_fetch_add(&word, 1);
 		syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
-
-void gate_deadline_disarm(void)
-{
-	atomic_fetch_sub(&armed, 1);
+	}
 }
