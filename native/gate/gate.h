@@ -215,6 +215,7 @@ void gate_send(struct gate_record *r, uint64_t gen, int kill);
 
 /* watchdog.c */
 void gate_deadline_arm(struct gate_record *r, int64_t deadline_ns);
+void gate_signals_refresh(void);
 int64_t gate_now_ns(void);
 
 /* domain.c */

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -28,7 +29,11 @@
 #define GATE_SIG_MAGIC 0x434f5244
 #define KILL_BIT (1ull << 63)
 
-static struct sigaction old[NSIG_MAX + 1];
+/* The handler each front chains to, in two slots: gate_signals_refresh
+ * writes the slot not in use, then flips, so a handler running on another
+ * thread never reads a half-written action. */
+static struct sigaction olds[2][NSIG_MAX + 1];
+static _Atomic unsigned char slot[NSIG_MAX + 1];
 static unsigned char ours[NSIG_MAX + 1];
 /* our front runs with more blocked than the domain had: a direct resume
  * must put the domain's mask back */
@@ -46,6 +51,11 @@ static int is_fault_signal(int sig)
 	       sig == SIGTRAP;
 }
 
+static struct sigaction *old_of(int sig)
+{
+	return &olds[atomic_load_explicit(&slot[sig], memory_order_acquire)][sig];
+}
+
 static int has_handler(const struct sigaction *sa)
 {
 	return sa->sa_handler != SIG_DFL && sa->sa_handler != SIG_IGN;
@@ -57,9 +67,9 @@ static int install(int sig)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = gate_signal_front;
-	if (has_handler(&old[sig])) {
-		sa.sa_mask = old[sig].sa_mask;
-		sa.sa_flags = old[sig].sa_flags & ~SA_RESETHAND;
+	if (has_handler(old_of(sig))) {
+		sa.sa_mask = old_of(sig)->sa_mask;
+		sa.sa_flags = old_of(sig)->sa_flags & ~SA_RESETHAND;
 	} else {
 		sigemptyset(&sa.sa_mask);
 		sa.sa_flags = SA_NODEFER;
@@ -88,16 +98,45 @@ int gate_signals_install(void)
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
 		/* glibc refuses its own (32, 33): left alone */
-		if (sigaction(sig, NULL, &old[sig]))
+		if (sigaction(sig, NULL, old_of(sig)))
 			continue;
 		if (!is_fault_signal(sig) && sig != SIGSYS && sig != deadline_sig &&
-		    !has_handler(&old[sig]))
+		    !has_handler(old_of(sig)))
 			continue;
 		rc = install(sig);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * A handler installed after ours (a profiler attached later, an
+ * application's signal handling set up late) replaces the front, and would
+ * then run in a domain's state if its signal hit a thread inside one. Put
+ * the front back in front of it. Called by the watchdog about every 100 ms
+ * while calls run, and by attach; the window in between is not covered.
+ */
+void gate_signals_refresh(void)
+{
+	static atomic_flag busy = ATOMIC_FLAG_INIT;
+	struct sigaction cur;
+	unsigned char next;
+	int sig;
+
+	if (atomic_flag_test_and_set(&busy))
+		return;
+	for (sig = 1; sig <= NSIG_MAX; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &cur))
+			continue;
+		if (cur.sa_sigaction == gate_signal_front || !has_handler(&cur))
+			continue; /* ours; or reset to default by its owner: respected */
+		next = !atomic_load_explicit(&slot[sig], memory_order_relaxed);
+		olds[next][sig] = cur;
+		atomic_store_explicit(&slot[sig], next, memory_order_release);
+		install(sig);
+	}
+	atomic_flag_clear(&busy);
 }
 
 /* --- chaining --- */
@@ -123,7 +162,7 @@ static void default_action(int sig, siginfo_t *si, ucontext_t *uc)
 /* Run the old handler as the kernel would have run it. */
 static void chain(int sig, siginfo_t *si, ucontext_t *uc)
 {
-	struct sigaction *o = &old[sig];
+	struct sigaction *o = old_of(sig);
 
 	if (!has_handler(o)) {
 		if (o->sa_handler == SIG_DFL)

@@ -200,6 +200,8 @@ struct gate_record *gate_attach(void)
 		return NULL;
 	}
 	self = r;
+	/* a new thread is a good moment to catch handlers installed since */
+	gate_signals_refresh();
 	return r;
 }
 

@@ -3,7 +3,9 @@
  * call that has a deadline. While such calls are in flight it wakes about
  * every millisecond and signals each thread whose call is past its
  * deadline (once per call: the record's generation); about 100 ms after
- * the last one it sleeps on a futex, woken by the next armed call. It never attaches and never
+ * the last one it sleeps on a futex, woken by the next armed call. While
+ * awake it also puts the signal fronts back in front of handlers installed
+ * after them (signals.c), every ~100 ms. It never attaches and never
  * enters a domain. The signal handler decides (signals.c): a signal for a
  * call that has already ended is ignored.
  */
@@ -59,7 +61,7 @@ static void *watch(void *arg)
 {
 	struct timespec ms = { 0, 1000000 };
 	sigset_t all;
-	unsigned w, idle = 0;
+	unsigned w, idle = 0, ticks = 0;
 
 	(void)arg;
 	sigfillset(&all);
@@ -69,6 +71,8 @@ static void *watch(void *arg)
 		/* stay awake ~100 ms after the last armed call: calls come in
 		 * runs, and waking us costs the caller a futex syscall */
 		idle = scan() ? 0 : idle + 1;
+		if (++ticks % 100 == 0)
+			gate_signals_refresh();
 		if (idle > 100) {
 			idle = 0;
 			/* Dekker with gate_deadline_arm: it stores the deadline,
