@@ -15,22 +15,9 @@
 
 #include "mpk/pkru.h"
 #include "gate/gate.h"
+#include "tests/vm/check.h"
 
-static int passed, failed;
 static const char *target_dir = "target";
-
-static int check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s ", ok ? "ok  " : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	ok ? passed++ : failed++;
-	return ok;
-}
 
 static unsigned char *read_image(const char *name, size_t *len)
 {
@@ -326,6 +313,5 @@ int main(int argc, char **argv)
 	attacks_syscalls();
 	many_domains();
 out:
-	printf("gate-vm-tests: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return vm_summary("gate-vm-tests");
 }

@@ -22,6 +22,7 @@
 #include "cordon/mpk.h"
 #include "mpk/keys.h"
 #include "mpk/pkru.h"
+#include "tests/vm/check.h"
 
 #ifndef SEGV_PKUERR
 #define SEGV_PKUERR 4
@@ -32,20 +33,6 @@
 #define THREADS 4
 #define THREAD_CALLS 1000
 
-static int passed, failed;
-
-static int check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s ", ok ? "ok  " : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	ok ? passed++ : failed++;
-	return ok;
-}
 
 /* --- reading under a domain PKRU, catching the fault --- */
 
@@ -329,6 +316,5 @@ int main(int argc, char **argv)
 	sigaction(SIGSEGV, &sa, NULL);
 	if (check(cordon_mpk_available() == 1, "cordon_mpk_available()"))
 		run();
-	printf("keys-vm-tests: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return vm_summary("keys-vm-tests");
 }

@@ -20,26 +20,13 @@
 
 #include "cordon/mpk.h"
 #include "mpk/pkru.h"
+#include "tests/vm/check.h"
 
 #ifndef SEGV_PKUERR
 #define SEGV_PKUERR 4
 #endif
 #define INIT_PKRU 0x55555554u /* the kernel's default: only key 0 open */
 
-static int passed, failed;
-
-static int check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s ", ok ? "ok  " : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	ok ? passed++ : failed++;
-	return ok;
-}
 
 /* --- touching memory under a given PKRU, catching the fault --- */
 
@@ -330,6 +317,5 @@ int main(int argc, char **argv)
 	regions();
 	rseq_kills();
 out:
-	printf("mpk-tests: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return vm_summary("mpk-tests");
 }
