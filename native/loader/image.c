@@ -42,6 +42,22 @@ int loader_load_steps(const unsigned char *bytes, struct cordon_image *img,
 	return rc;
 }
 
+/* The image's bookkeeping, zeroed, in a page of its own, apart from what
+ * the image can reach; NULL (with the reason in m) if out of memory. */
+struct cordon_image *loader_new_plan(struct msg *m)
+{
+	struct cordon_image *img;
+
+	img = mmap(NULL, LOADER_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (img == MAP_FAILED) {
+		msg_str(m, "out of memory for the image bookkeeping");
+		return NULL;
+	}
+	memset(img, 0, sizeof(*img));
+	return img;
+}
+
 int cordon_image_load(const void *bytes, size_t len, struct cordon_image **out,
 		      char *err, size_t errlen)
 {
@@ -56,14 +72,9 @@ int cordon_image_load(const void *bytes, size_t len, struct cordon_image **out,
 	if (!bytes)
 		return loader_bad(&m, "no image bytes");
 
-	/* bookkeeping in its own page, apart from what the image can reach */
-	img = mmap(NULL, LOADER_PAGE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (img == MAP_FAILED) {
-		msg_str(&m, "out of memory for the image bookkeeping");
+	img = loader_new_plan(&m);
+	if (!img)
 		return -ENOMEM;
-	}
-	memset(img, 0, sizeof(*img));
 
 	rc = load_steps(bytes, len, img, &m);
 	if (rc) {

@@ -71,6 +71,9 @@ static inline int loader_bad(struct msg *m, const char *what)
 int loader_check_headers(const unsigned char *bytes, size_t len,
 			 struct cordon_image *img, struct msg *m);
 
+/* image.c: the bookkeeping page of a load, zeroed; NULL if out of memory */
+struct cordon_image *loader_new_plan(struct msg *m);
+
 /* map.c; loader_map places the image at `at` if not NULL (room checked
  * by the caller), else in a reservation of its own */
 int loader_map_at(const unsigned char *bytes, struct cordon_image *img,

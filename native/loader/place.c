@@ -25,15 +25,9 @@ int cordon_image_room(const void *bytes, size_t len, size_t *room,
 	msg_init(&m, err, errlen);
 	if (!bytes || !room)
 		return loader_bad(&m, "no image bytes");
-	/* the plan is a page: too big for a signal-safe stack frame, and
-	 * this is never called from one, but keep it off the stack anyway */
-	img = mmap(NULL, LOADER_PAGE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (img == MAP_FAILED) {
-		msg_str(&m, "out of memory for the image bookkeeping");
+	img = loader_new_plan(&m);
+	if (!img)
 		return -ENOMEM;
-	}
-	memset(img, 0, sizeof(*img));
 	rc = loader_check_headers(bytes, len, img, &m);
 	if (!rc)
 		*room = img->span + extra_of(img);
@@ -75,13 +69,9 @@ int cordon_image_load_at(const void *bytes, size_t len, void *where, size_t room
 		msg_str(&m, "load address not page-aligned");
 		return -EINVAL;
 	}
-	img = mmap(NULL, LOADER_PAGE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (img == MAP_FAILED) {
-		msg_str(&m, "out of memory for the image bookkeeping");
+	img = loader_new_plan(&m);
+	if (!img)
 		return -ENOMEM;
-	}
-	memset(img, 0, sizeof(*img));
 	rc = loader_check_headers(bytes, len, img, &m);
 	at = rc ? NULL : place(img, where, room);
 	if (!rc && !at) {
