@@ -3,6 +3,7 @@
  * image (image_at.h): what the mpk backend needs to put an image inside a
  * domain's region and tag it.
  */
+#include <string.h>
 #include <sys/mman.h>
 
 #include "image_at.h"
