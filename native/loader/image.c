@@ -12,18 +12,8 @@
 #include "cordon/image.h"
 #pragma GCC visibility pop
 
-static int load_steps(const unsigned char *bytes, size_t len,
-		      struct cordon_image *img, struct msg *m)
-{
-	int rc = loader_check_headers(bytes, len, img, m);
-
-	if (!rc)
-		rc = loader_load_steps(bytes, img, NULL, m);
-	return rc;
-}
-
 /* Everything after the header check; `at`: see loader_map_at. */
-int loader_load_steps(const unsigned char *bytes, struct cordon_image *img,
+static int load_steps(const unsigned char *bytes, struct cordon_image *img,
 		      unsigned char *at, struct msg *m)
 {
 	int rc = loader_map_at(bytes, img, at, m);
@@ -58,25 +48,28 @@ struct cordon_image *loader_new_plan(struct msg *m)
 	return img;
 }
 
-int cordon_image_load(const void *bytes, size_t len, struct cordon_image **out,
-		      char *err, size_t errlen)
+/* Both entry points: check, map (into `where` if not NULL: place.c),
+ * relocate, inspect, protect; publish the bookkeeping read-only. */
+int loader_load(const void *bytes, size_t len, unsigned char *where, size_t room,
+		struct cordon_image **out, struct msg *m)
 {
 	struct cordon_image *img;
-	struct msg m;
+	unsigned char *at = NULL;
 	int rc;
 
-	msg_init(&m, err, errlen);
 	if (!out)
-		return loader_bad(&m, "no place to store the image");
+		return loader_bad(m, "no place to store the image");
 	*out = NULL;
 	if (!bytes)
-		return loader_bad(&m, "no image bytes");
-
-	img = loader_new_plan(&m);
+		return loader_bad(m, "no image bytes");
+	img = loader_new_plan(m);
 	if (!img)
 		return -ENOMEM;
-
-	rc = load_steps(bytes, len, img, &m);
+	rc = loader_check_headers(bytes, len, img, m);
+	if (!rc && where)
+		rc = loader_place(img, where, room, &at, m);
+	if (!rc)
+		rc = load_steps(bytes, img, at, m);
 	if (rc) {
 		loader_unmap(img);
 		munmap(img, LOADER_PAGE);
@@ -85,6 +78,15 @@ int cordon_image_load(const void *bytes, size_t len, struct cordon_image **out,
 	mprotect(img, LOADER_PAGE, PROT_READ);
 	*out = img;
 	return 0;
+}
+
+int cordon_image_load(const void *bytes, size_t len, struct cordon_image **out,
+		      char *err, size_t errlen)
+{
+	struct msg m;
+
+	msg_init(&m, err, errlen);
+	return loader_load(bytes, len, NULL, 0, out, &m);
 }
 
 void *cordon_image_symbol(const struct cordon_image *img, const char *name)

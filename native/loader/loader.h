@@ -73,6 +73,12 @@ int loader_check_headers(const unsigned char *bytes, size_t len,
 
 /* image.c: the bookkeeping page of a load, zeroed; NULL if out of memory */
 struct cordon_image *loader_new_plan(struct msg *m);
+/* image.c: the whole load, into [where, where + room) if where is not NULL */
+int loader_load(const void *bytes, size_t len, unsigned char *where, size_t room,
+		struct cordon_image **out, struct msg *m);
+/* place.c: where in [where, where + room) the image goes, or -ENOSPC */
+int loader_place(const struct cordon_image *img, unsigned char *where, size_t room,
+		 unsigned char **at, struct msg *m);
 
 /* map.c; loader_map places the image at `at` if not NULL (room checked
  * by the caller), else in a reservation of its own */
@@ -101,10 +107,6 @@ void *loader_lookup(const struct cordon_image *img, const char *name);
 
 /* inspect.c: refuse executable bytes that could write PKRU. */
 int loader_inspect(struct cordon_image *img, struct msg *m);
-
-/* image.c: the steps after the headers, shared with place.c */
-int loader_load_steps(const unsigned char *bytes, struct cordon_image *img,
-		      unsigned char *at, struct msg *m);
 
 /* reloc.c */
 int loader_relocate(struct cordon_image *img, struct msg *m);

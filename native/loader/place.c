@@ -36,61 +36,39 @@ int cordon_image_room(const void *bytes, size_t len, size_t *room,
 }
 
 /* Where in [where, where + room) vaddr `low` lands: congruent to it
- * modulo the image's alignment. NULL if it does not fit. */
-static unsigned char *place(const struct cordon_image *img, unsigned char *where,
-			    size_t room)
+ * modulo the image's alignment; -ENOSPC with the sizes if it does not fit. */
+int loader_place(const struct cordon_image *img, unsigned char *where, size_t room,
+		 unsigned char **at, struct msg *m)
 {
-	uintptr_t a = (uintptr_t)where, want, at;
+	uintptr_t a = (uintptr_t)where, want, p = a;
 
-	if (img->align <= LOADER_PAGE)
-		return room >= img->span ? where : NULL;
-	want = (uintptr_t)(img->low & (img->align - 1));
-	at = a + ((want - a) & (img->align - 1));
-	if (at - a > room || room - (at - a) < img->span)
-		return NULL;
-	return (unsigned char *)at;
+	if (img->align > LOADER_PAGE) {
+		want = (uintptr_t)(img->low & (img->align - 1));
+		p = a + ((want - a) & (img->align - 1));
+	}
+	if (p - a > room || room - (p - a) < img->span) {
+		msg_str(m, "image needs ");
+		msg_dec(m, img->span + extra_of(img));
+		msg_str(m, " bytes, the space holds ");
+		msg_dec(m, room);
+		return -ENOSPC;
+	}
+	*at = (unsigned char *)p;
+	return 0;
 }
 
 int cordon_image_load_at(const void *bytes, size_t len, void *where, size_t room,
 			 struct cordon_image **out, char *err, size_t errlen)
 {
-	struct cordon_image *img;
-	unsigned char *at;
 	struct msg m;
-	int rc;
 
 	msg_init(&m, err, errlen);
-	if (!out)
-		return loader_bad(&m, "no place to store the image");
-	*out = NULL;
-	if (!bytes)
-		return loader_bad(&m, "no image bytes");
-	if (!where || ((uintptr_t)where & (LOADER_PAGE - 1))) {
+	if (out && bytes && (!where || ((uintptr_t)where & (LOADER_PAGE - 1)))) {
+		*out = NULL;
 		msg_str(&m, "load address not page-aligned");
 		return -EINVAL;
 	}
-	img = loader_new_plan(&m);
-	if (!img)
-		return -ENOMEM;
-	rc = loader_check_headers(bytes, len, img, &m);
-	at = rc ? NULL : place(img, where, room);
-	if (!rc && !at) {
-		msg_str(&m, "image needs ");
-		msg_dec(&m, img->span + extra_of(img));
-		msg_str(&m, " bytes, the space holds ");
-		msg_dec(&m, room);
-		rc = -ENOSPC;
-	}
-	if (!rc)
-		rc = loader_load_steps(bytes, img, at, &m);
-	if (rc) {
-		loader_unmap(img);
-		munmap(img, LOADER_PAGE);
-		return rc;
-	}
-	mprotect(img, LOADER_PAGE, PROT_READ);
-	*out = img;
-	return 0;
+	return loader_load(bytes, len, where, room, out, &m);
 }
 
 static int prot_of(uint32_t flags)

@@ -303,16 +303,7 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	/* glibc's rseq area is key 0 memory, closed under a domain PKRU: a
-	 * fault there kills the process (tests/vm/mpk_test.c). Run without. */
-	if (!getenv("CORDON_KEYS_TEST_NO_RSEQ")) {
-		setenv("CORDON_KEYS_TEST_NO_RSEQ", "1", 1);
-		setenv("GLIBC_TUNABLES", "glibc.pthread.rseq=0", 1);
-		execv("/proc/self/exe", argv);
-		printf("FAIL exec /proc/self/exe: %s\n", strerror(errno));
-		return 1;
-	}
-	check(__rseq_size == 0, "glibc's rseq is off (__rseq_size %u)", __rseq_size);
+	vm_without_rseq(argv);
 	sigaction(SIGSEGV, &sa, NULL);
 	if (check(cordon_mpk_available() == 1, "cordon_mpk_available()"))
 		run();

@@ -291,17 +291,7 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	/* glibc registers rseq in its TLS (key 0), which a domain PKRU closes:
-	 * see rseq_kills. These tests fault under domain PKRUs, so run
-	 * without it (a tunable, read at startup: exec again). */
-	if (!getenv("CORDON_MPK_TEST_NO_RSEQ")) {
-		setenv("CORDON_MPK_TEST_NO_RSEQ", "1", 1);
-		setenv("GLIBC_TUNABLES", "glibc.pthread.rseq=0", 1);
-		execv("/proc/self/exe", argv);
-		printf("FAIL exec /proc/self/exe: %s\n", strerror(errno));
-		return 1;
-	}
-	check(__rseq_size == 0, "glibc's rseq is off (__rseq_size %u)", __rseq_size);
+	vm_without_rseq(argv);
 	sigaction(SIGSEGV, &sa, NULL);
 	avail = cordon_mpk_available();
 	if (!check(avail == 1, "cordon_mpk_available()"))
