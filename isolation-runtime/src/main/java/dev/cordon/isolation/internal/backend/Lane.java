@@ -17,4 +17,16 @@ public interface Lane {
      * @throws dev.cordon.isolation.DomainFailedException if the sandbox died or the deadline passed
      */
     long call(int fn, long[] args, int arenaMask, long deadlineNanos);
+
+    /**
+     * Argument {@code i} as a backend that maps the arena at {@code arenaBase}
+     * passes it: an arena offset turned into a pointer, anything else as is;
+     * 0 past the end of {@code args}.
+     */
+    static long argument(long[] args, int i, int arenaMask, long arenaBase) {
+        if (i >= args.length) {
+            return 0;
+        }
+        return (arenaMask & (1 << i)) != 0 ? args[i] + arenaBase : args[i];
+    }
 }

@@ -138,22 +138,13 @@ final class InProcessSandbox implements Sandbox {
         @Override
         public long call(int fn, long[] args, int arenaMask, long deadlineNanos) {
             long base = arena.address();
-            long[] a = args;
-            for (int i = 0; i < a.length; i++) {
-                if ((arenaMask & (1 << i)) != 0) {
-                    a[i] += base;
-                }
-            }
             try {
-                return (long) functions.get(fn).invokeExact(a[0], a[1], a[2], a[3], a[4], a[5]);
+                return (long) functions.get(fn).invokeExact(Lane.argument(args, 0, arenaMask, base),
+                        Lane.argument(args, 1, arenaMask, base), Lane.argument(args, 2, arenaMask, base),
+                        Lane.argument(args, 3, arenaMask, base), Lane.argument(args, 4, arenaMask, base),
+                        Lane.argument(args, 5, arenaMask, base));
             } catch (Throwable t) {
                 throw new DomainFailedException(spec.name() + ": " + t, t);
-            } finally {
-                for (int i = 0; i < a.length; i++) {
-                    if ((arenaMask & (1 << i)) != 0) {
-                        a[i] -= base;
-                    }
-                }
             }
         }
     }

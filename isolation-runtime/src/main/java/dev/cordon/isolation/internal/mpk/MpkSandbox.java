@@ -198,8 +198,7 @@ final class MpkSandbox implements Sandbox {
         public long call(int fn, long[] args, int arenaMask, long deadlineNanos) {
             long base = area.address();
             for (int i = 0; i < 6; i++) {
-                long value = i < args.length ? args[i] : 0;
-                words.setAtIndex(JAVA_LONG, i, (arenaMask & (1 << i)) != 0 ? value + base : value);
+                words.setAtIndex(JAVA_LONG, i, Lane.argument(args, i, arenaMask, base));
             }
             MemorySegment target = functions.get(fn);
             while (true) {
