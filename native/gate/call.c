@@ -11,11 +11,17 @@
 
 #define API __attribute__((visibility("default")))
 
-/* Claim the key and the switch page's view of the call. */
+/* Claim the key and the switch page's view of the call: the PKRU, and
+ * for a uswitch domain the kernel context and SUD letting its system
+ * calls through to the kernel (which its context's filter confines). */
 static int enter_keys(struct cordon_mpk_domain *d, struct gate_record *r)
 {
 	int key;
 
+	r->sw->domain_selector = d->kctx ? SEL_ALLOW : SEL_BLOCK;
+	r->sw->kctx = (uint32_t)d->kctx;
+	if (d->kctx && !r->kctx_registered)
+		return -EPERM; /* its syscalls would run in the root context */
 	if (!d->hw) {
 		r->sw->hw = 0;
 		r->sw->expected = 0;

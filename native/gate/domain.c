@@ -108,6 +108,12 @@ API int cordon_mpk_create(const void *image, size_t image_len,
 				 gate_g.why[0] ? gate_g.why : "no protection keys");
 		return -ENOTSUP;
 	}
+	if ((cfg->flags & CORDON_MPK_KERNEL_CONTEXT) &&
+	    (cfg->flags & CORDON_MPK_SOFTWARE_ONLY || !cordon_uswitch_supported(err, errlen))) {
+		if (err && errlen && cfg->flags & CORDON_MPK_SOFTWARE_ONLY)
+			snprintf(err, errlen, "uswitch: no software-only kernel contexts");
+		return -ENOTSUP;
+	}
 	if (!gate_attach()) {
 		set_err(err, errlen, "%s: %s", "attach", EAGAIN);
 		return -EAGAIN;
@@ -123,6 +129,8 @@ API int cordon_mpk_create(const void *image, size_t image_len,
 	rc = gate_layout(d, image, image_len, cfg, err, errlen);
 	if (!rc)
 		rc = gate_tag(d, cfg, err, errlen);
+	if (!rc && (cfg->flags & CORDON_MPK_KERNEL_CONTEXT))
+		rc = gate_kctx_create(d, cfg, err, errlen);
 	if (!rc)
 		rc = init_domain(d, err, errlen);
 	if (rc) {

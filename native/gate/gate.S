@@ -15,12 +15,17 @@
  *     open before: true on signal delivery (the kernel's init PKRU) and in
  *     trusted code, never in a domain (its PKRU closes key 0).
  *  W5 gate_resume: XRSTOR with a feature mask without PKRU, then the
- *     selector must still be ALLOW (domain code always runs with BLOCK);
+ *     side must still be TRUSTED (domain code always runs with DOMAIN);
  *     then WRPKRU as W1 with the same check.
- *  W6 gate_set_trusted_pkru (attach): PKRU 0, then the selector must be
- *     ALLOW.
+ *  W6 gate_set_trusted_pkru (attach): PKRU 0, then the side must be
+ *     TRUSTED.
  * %gs is the thread's switch page; domains cannot write it (switch key)
  * and an image holding WRGSBASE is refused (domain.c), so %gs is trusted.
+ *
+ * The domain side of a call runs with side DOMAIN, the SUD selector of the
+ * domain (BLOCK for mpk, ALLOW for uswitch, whose system calls go to the
+ * kernel) and want = its kernel context (0 for mpk); the trusted side
+ * with TRUSTED, ALLOW and the root context.
  */
 #include "gate.h"
 
@@ -118,7 +123,11 @@ gate_enter:
 	xorps %xmm14, %xmm14
 	xorps %xmm15, %xmm15
 2:	movl $1, %gs:SW_IN_CALL
-	movb $SEL_BLOCK, %gs:SW_SELECTOR
+	movb $SIDE_DOMAIN, %gs:SW_SIDE
+	movzbl %gs:SW_DSEL, %eax
+	movb %al, %gs:SW_SELECTOR
+	movl %gs:SW_KCTX, %eax		/* the kernel context, at its next syscall */
+	movl %eax, %gs:SW_WANT
 	/* from here on only registers and %gs: a signal in this window is
 	 * handled as the domain's and the window resumed under its PKRU */
 	.globl gate_entry_window
@@ -217,6 +226,8 @@ gate_abort_pkru:
 	.hidden gate_ret_window
 gate_ret_window:
 	movb $SEL_ALLOW, %gs:SW_SELECTOR
+	movb $SIDE_TRUSTED, %gs:SW_SIDE
+	movl $KCTX_ROOT_ID, %gs:SW_WANT
 	mov %gs:SW_RECORD, %rcx
 	mov REC_GLIBC_FS(%rcx), %rax
 	wrfsbase %rax
@@ -282,9 +293,13 @@ gate_resume:
 	mov gate_xrfbm_lo(%rip), %eax
 	mov gate_xrfbm_hi(%rip), %edx
 	xrstor64 REC_XSAVE(%rdi)	/* W5: the mask never has PKRU */
-	cmpb $SEL_ALLOW, %gs:SW_SELECTOR
+	cmpb $SIDE_TRUSTED, %gs:SW_SIDE
 	jne gate_bad
-	movb $SEL_BLOCK, %gs:SW_SELECTOR
+	movb $SIDE_DOMAIN, %gs:SW_SIDE
+	movzbl %gs:SW_DSEL, %eax
+	movb %al, %gs:SW_SELECTOR
+	movl %gs:SW_KCTX, %eax
+	movl %eax, %gs:SW_WANT
 	.globl gate_resume_window
 	.hidden gate_resume_window
 gate_resume_window:
@@ -337,7 +352,7 @@ gate_set_trusted_pkru:
 	xor %ecx, %ecx
 	xor %edx, %edx
 	WRPKRU				/* W6 */
-	cmpb $SEL_ALLOW, %gs:SW_SELECTOR
+	cmpb $SIDE_TRUSTED, %gs:SW_SIDE
 	jne gate_bad
 	ret
 	.size gate_set_trusted_pkru, .-gate_set_trusted_pkru
@@ -347,8 +362,9 @@ gate_set_trusted_pkru:
  * attached runs on a stack outside the arena: straight to the C chain.
  * Otherwise the block comes from the stack pointer (never from FS or GS,
  * which a domain may have changed): PKRU 0 (W4), the thread's own GS and
- * glibc's FS, selector ALLOW, then gate_signal_c(sig, si, uc, block,
- * &state) with state = { interrupted FS, GS, selector }. It returns 0 to
+ * glibc's FS, the trusted side's selector, side and root context, then
+ * gate_signal_c(sig, si, uc, block, &state) with state = { interrupted FS,
+ * GS, side }. It returns 0 to
  * return to the interrupted context with its FS and GS, 1 to keep ours.
  */
 	.globl gate_signal_front
@@ -392,8 +408,10 @@ gate_front_start:
 	wrgsbase %rbx
 	mov GATE_REC_OFF + REC_GLIBC_FS(%rbx), %rax
 	wrfsbase %rax
-	movzbl SW_SELECTOR(%rbx), %r14d
+	movzbl SW_SIDE(%rbx), %r14d
 	movb $SEL_ALLOW, SW_SELECTOR(%rbx)
+	movb $SIDE_TRUSTED, SW_SIDE(%rbx)
+	movl $KCTX_ROOT_ID, SW_WANT(%rbx)	/* the handler's syscalls: root context */
 	mov %r12, 0(%rsp)
 	mov %r13, 8(%rsp)
 	mov %r14, 16(%rsp)

@@ -33,17 +33,27 @@
 #define GATE_ALT_OFF     0x6000
 #define GATE_ALT_SIZE    0x40000
 
-/* switch page */
-#define SW_SELECTOR 0  /* u8: SUD selector */
-#define SW_HW       1  /* u8: 1 while the call in flight uses WRPKRU */
-#define SW_IN_CALL  4  /* u32: 1 from entry to leave */
-#define SW_EXPECTED 8  /* u32: the PKRU of the domain side of this call */
-#define SW_RECORD   16 /* u64: the trusted record */
-#define SW_TB       24 /* u64: the lane's thread block during a call */
-#define SW_PENDING  32 /* u32: abort the call at the next chance */
+/* switch page: the kernel's struct kctx_switch_page (<linux/kctx.h>)
+ * first, then the gate's own fields */
+#define SW_WANT     0  /* u32: the kernel context of the next syscall */
+#define SW_SELECTOR 64 /* u8: SUD selector */
+#define SW_HW       65 /* u8: 1 while the call in flight uses WRPKRU */
+#define SW_SIDE     66 /* u8: 1 from entry to leave, domain code running */
+#define SW_DSEL     67 /* u8: the selector of the domain side of this call */
+#define SW_IN_CALL  68 /* u32: 1 from entry to leave */
+#define SW_EXPECTED 72 /* u32: the PKRU of the domain side of this call */
+#define SW_RECORD   80 /* u64: the trusted record */
+#define SW_TB       88 /* u64: the lane's thread block during a call */
+#define SW_PENDING  96 /* u32: abort the call at the next chance */
+#define SW_KCTX     100 /* u32: the kernel context of the domain side */
 
 #define SEL_ALLOW 0 /* SYSCALL_DISPATCH_FILTER_ALLOW */
 #define SEL_BLOCK 1 /* SYSCALL_DISPATCH_FILTER_BLOCK */
+
+#define SIDE_TRUSTED 0
+#define SIDE_DOMAIN  1
+
+#define KCTX_ROOT_ID 0 /* KCTX_ROOT */
 
 /* trusted record: the fields the assembly touches */
 #define REC_RSP        0  /* host rsp inside gate_enter */
@@ -109,21 +119,26 @@
 #include "cordon/mpkdomain.h"
 #include "../mpk/keys.h"
 #include "vsys.h"
+#include "kctx.h"
 #include "../loader/image_at.h"
 
 #define GATE_MAX_LANES 64
 #define GATE_REASON    256
 
 struct gate_switch {
+	volatile uint32_t want;     /* struct kctx_switch_page */
+	uint32_t kernel_reserved[15];
 	volatile uint8_t selector;
 	volatile uint8_t hw;
-	uint8_t pad[2];
+	volatile uint8_t side;
+	volatile uint8_t domain_selector;
 	volatile uint32_t in_call;
 	volatile uint32_t expected;
 	uint32_t pad2;
 	struct gate_record *record;
 	uintptr_t tb;
 	volatile uint32_t pending;
+	volatile uint32_t kctx;
 };
 
 struct cordon_mpk_domain;
@@ -148,6 +163,7 @@ struct gate_record {
 	uint64_t sent_gen;         /* watchdog: signalled for this call */
 	uint32_t safe_pkru;        /* between calls */
 	int in_use;                /* block attached to a live thread */
+	int kctx_registered;       /* the switch page is the kernel's too */
 	sigset_t domain_mask;      /* the signal mask of the domain side */
 	char reason[GATE_REASON];  /* why the last call was aborted */
 };
@@ -164,6 +180,7 @@ struct cordon_mpk_domain {
 	uint32_t magic;
 	unsigned flags, nlanes;
 	int hw;                      /* keys and WRPKRU */
+	int kctx;                    /* uswitch: its kernel context; 0 for mpk */
 	struct cordon_image *img;
 	unsigned char *base;         /* the region */
 	size_t size;
@@ -188,6 +205,7 @@ struct gate_global {
 	int ready, error;
 	int pku;                 /* hardware keys usable */
 	int switch_key;          /* -1 without keys */
+	int kctx;                /* the kernel has kernel contexts */
 	struct keys *keys;
 	uint32_t pkey_off;       /* PKRU's offset in the XSAVE area */
 	char why[128];
@@ -242,7 +260,11 @@ extern char gate_resume_window[], gate_resume_window_end[];
 extern char gate_bad[], gate_bad_end[];
 extern char gate_front_start[], gate_front_end[];
 
+_Static_assert(offsetof(struct gate_switch, want) == SW_WANT, "sw");
 _Static_assert(offsetof(struct gate_switch, selector) == SW_SELECTOR, "sw");
+_Static_assert(offsetof(struct gate_switch, side) == SW_SIDE, "sw");
+_Static_assert(offsetof(struct gate_switch, domain_selector) == SW_DSEL, "sw");
+_Static_assert(offsetof(struct gate_switch, kctx) == SW_KCTX, "sw");
 _Static_assert(offsetof(struct gate_switch, hw) == SW_HW, "sw");
 _Static_assert(offsetof(struct gate_switch, in_call) == SW_IN_CALL, "sw");
 _Static_assert(offsetof(struct gate_switch, expected) == SW_EXPECTED, "sw");

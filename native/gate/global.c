@@ -106,6 +106,7 @@ static void init_once(void)
 		}
 	}
 	gate_pku = (uint8_t)gate_g.pku;
+	gate_g.kctx = gate_g.pku && gate_kctx_probe();
 	rc = gate_arena_init();
 	if (!rc)
 		rc = gate_signals_install();
@@ -148,5 +149,19 @@ int cordon_mpk_supported(char *why, size_t len)
 		return fail(why, len, gate_g.why[0] ? gate_g.why : "no protection keys (PKU/OSPKE) usable");
 	if (why && len)
 		why[0] = 0;
+	return 1;
+}
+
+__attribute__((visibility("default")))
+int cordon_uswitch_supported(char *why, size_t len)
+{
+	if (!cordon_mpk_supported(why, len))
+		return 0;
+	if (!gate_g.kctx)
+		return fail(why, len, "no kernel contexts in this kernel (CONFIG_KERNEL_CONTEXTS, "
+			    "kernel/patches)");
+	if (!gate_kctx_can_chroot())
+		return fail(why, len, "no CAP_SYS_CHROOT: a domain's data directory cannot "
+			    "be made its \"/\"");
 	return 1;
 }

@@ -246,6 +246,7 @@ int gate_tag(struct cordon_mpk_domain *d, const struct cordon_mpk_config *cfg,
 
 void gate_release(struct cordon_mpk_domain *d)
 {
+	gate_kctx_release(d);
 	if (d->hw && d->ku.registered)
 		keys_unregister(gate_g.keys, &d->ku);
 	if (d->vsys_ready)

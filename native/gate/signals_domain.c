@@ -1,12 +1,14 @@
 /*
  * A signal that interrupted the domain side of a call: a fault of the
  * domain (the call is aborted and the domain dies), a system call trapped
- * by Syscall User Dispatch (run by vsys, then the domain resumed), the
+ * by Syscall User Dispatch (mpk) or by the context's seccomp filter
+ * (uswitch: memory, signal and process calls) and run by vsys, then the
+ * domain resumed, the
  * deadline or kill signal, or any other signal (run by the old handler in
  * trusted state, then the domain resumed). The domain is resumed directly
  * by gate_resume, never by rt_sigreturn.
  *
- * Which side a context is on: the selector says BLOCK for domain code and
+ * Which side a context is on: the switch page's side says DOMAIN for domain code and
  * for the gate's entry window; the gate's own windows are told apart by
  * their labels. In the leave window the PKRU saved in the signal frame
  * decides: 0 there means the gate's own trusted code, anything else a
@@ -23,6 +25,9 @@
 
 #include "signals_domain.h"
 
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1
+#endif
 #ifndef SYS_USER_DISPATCH
 #define SYS_USER_DISPATCH 2
 #endif
@@ -89,7 +94,7 @@ int gate_on_domain_side(struct gate_record *r, ucontext_t *uc, const struct gate
 		return GATE_SIDE_RESUME;
 	if (in(ip, gate_ret_window, gate_ret_window_end))
 		return !gate_pku || frame_pkru(uc) == 0 ? GATE_SIDE_TRUSTED : GATE_SIDE_DOMAIN;
-	return st->selector == SEL_BLOCK ? GATE_SIDE_DOMAIN : GATE_SIDE_TRUSTED;
+	return st->side == SIDE_DOMAIN ? GATE_SIDE_DOMAIN : GATE_SIDE_TRUSTED;
 }
 
 /* Interrupted inside the return or abort stub after its WRPKRU and before
@@ -230,6 +235,13 @@ static int syscall_for_domain(struct gate_record *r, siginfo_t *si, ucontext_t *
 	resume(r, saved_errno, unmask);
 }
 
+/* How the domain's trapped system calls arrive: SUD for mpk domains, the
+ * context's seccomp filter (SECCOMP_RET_TRAP) for uswitch ones. */
+static int trap_code(const struct cordon_mpk_domain *d)
+{
+	return d->kctx ? SYS_SECCOMP : SYS_USER_DISPATCH;
+}
+
 int gate_domain_signal(struct gate_record *r, int sig, siginfo_t *si, ucontext_t *uc,
 		       const struct gate_front *st, int saved_errno, int unmask,
 		       int verdict)
@@ -248,11 +260,11 @@ int gate_domain_signal(struct gate_record *r, int sig, siginfo_t *si, ucontext_t
 					  "native fault: the domain changed its GS base");
 	}
 	if ((is_fault(sig) && si->si_code > 0) ||
-	    (sig == SIGSYS && si->si_code != SYS_USER_DISPATCH && si->si_code > 0)) {
+	    (sig == SIGSYS && si->si_code != trap_code(d) && si->si_code > 0)) {
 		describe(reason, sizeof(reason), d, sig, si, ip);
 		return abort_call(r, uc, CORDON_CALL_FAULT, reason);
 	}
-	if (sig == SIGSYS && si->si_code == SYS_USER_DISPATCH)
+	if (sig == SIGSYS && si->si_code == trap_code(d))
 		return syscall_for_domain(r, si, uc, s, saved_errno, unmask);
 	if (verdict == CORDON_CALL_TIMEOUT)
 		return abort_call(r, uc, verdict, "call past its deadline");

@@ -10,7 +10,7 @@
 
 /* what gate.S's front saw of the interrupted context */
 struct gate_front {
-	uint64_t fs, gs, selector;
+	uint64_t fs, gs, side;
 };
 
 #define GATE_SIDE_TRUSTED 0

@@ -94,6 +94,8 @@ static int commit(unsigned i)
 	    mprotect((void *)(b + GATE_ALT_OFF), GATE_ALT_SIZE, rw))
 		return -errno;
 	sw->selector = SEL_ALLOW;
+	sw->side = SIDE_TRUSTED;
+	sw->domain_selector = SEL_BLOCK;
 	sw->record = r;
 	sw->expected = gate_pkru_for(-1);
 	r->sw = sw;
@@ -181,6 +183,8 @@ static int setup(struct gate_record *r)
 	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, 0, 0,
 		  &r->sw->selector))
 		return -errno;
+	/* the switch page doubles as the kernel's (uswitch domains) */
+	r->kctx_registered = gate_g.kctx && !gate_kctx_register(r->sw);
 	pthread_setspecific(exit_key, r);
 	return 0;
 }
@@ -212,6 +216,9 @@ static void detach(void *arg)
 	stack_t ss = { .ss_flags = SS_DISABLE };
 
 	prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0);
+	if (r->kctx_registered)
+		gate_kctx_unregister();
+	r->kctx_registered = 0;
 	sigaltstack(&ss, NULL);
 	wrgsbase(0);
 	self = NULL;

@@ -242,6 +242,7 @@ long vsys_dispatch(struct vsys *v, long nr, const long args[6],
 	*outcome = VSYS_RETURN;
 	if (why && len)
 		why[0] = 0;
+	__atomic_add_fetch(&v->dispatched, 1, __ATOMIC_RELAXED);
 	/* negative, x32 (bit 30) and unknown numbers all land here */
 	if (nr < 0 || nr >= NR_MAX || !table[nr].fn)
 		return -EPERM;

@@ -70,6 +70,8 @@ struct vsys {
 	/* protects fds[], fd_refs[], fd_state[] and the pool bitmap: several
 	 * lanes may call at once */
 	int lock;
+	/* system calls dispatched so far (tests, statistics) */
+	unsigned long dispatched;
 };
 
 /*

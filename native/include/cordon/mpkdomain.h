@@ -36,6 +36,13 @@ struct cordon_mpk_domain;
  * "software path" benchmark and for tests on machines without PKU; never a
  * backend. */
 #define CORDON_MPK_SOFTWARE_ONLY (1u << 0)
+/* The uswitch backend: the domain also gets its own kernel context (a
+ * patched kernel, kernel/patches): an empty fd table, its data directory
+ * as "/", no capabilities and a seccomp filter from `syscalls`. Its file
+ * and time system calls go straight to the kernel in that context; its
+ * memory, signal and process calls trap to the gate as for mpk. At most
+ * 63 per process. */
+#define CORDON_MPK_KERNEL_CONTEXT (1u << 1)
 
 struct cordon_mpk_config {
 	size_t heap_size;     /* the domain's malloc heap */
@@ -50,6 +57,10 @@ struct cordon_mpk_config {
 /* 1 if mpk domains can run here (PKU, OSPKE, FSGSBASE, Syscall User
  * Dispatch); else 0 and why in `why`. */
 int cordon_mpk_supported(char *why, size_t len);
+
+/* 1 if uswitch domains (CORDON_MPK_KERNEL_CONTEXT) can run here: mpk, a
+ * kernel with kernel contexts, and CAP_SYS_CHROOT; else 0 and why. */
+int cordon_uswitch_supported(char *why, size_t len);
 
 /* Map the region, load the image into it, tag it, run cordon_domain_init
  * inside the domain. */

@@ -32,22 +32,17 @@ __asm__(".globl jump_with\n.type jump_with,@function\njump_with:\n"
 	"push %rax\n mov %esi, %eax\n xor %ecx, %ecx\n xor %edx, %edx\n"
 	"ret\n.size jump_with, .-jump_with\n");
 
-CORDON_EXPORT int64_t write_selector(void)
+/* the switch page's field at off (gate.h's SW_*) */
+CORDON_EXPORT int64_t write_switch(int64_t off, int64_t v)
 {
-	__asm__ volatile("movb $0, %%gs:0" : : : "memory");
+	__asm__ volatile("movb %b1, %%gs:(%0)" : : "r"(off), "r"(v) : "memory");
 	return 1;
 }
 
-CORDON_EXPORT int64_t write_expected(void)
-{
-	__asm__ volatile("movl $0, %%gs:8" : : : "memory");
-	return 1;
-}
-
-CORDON_EXPORT int64_t read_expected(void)
+CORDON_EXPORT int64_t read_switch_u32(int64_t off)
 {
 	uint32_t v;
 
-	__asm__ volatile("movl %%gs:8, %0" : "=r"(v));
+	__asm__ volatile("movl %%gs:(%1), %0" : "=r"(v) : "r"(off));
 	return v;
 }

@@ -44,6 +44,7 @@ static unsigned char *read_image(const char *name, size_t *len)
 
 #include "../gate_cases.inc"
 #include "../gate_regs.inc"
+#include "uswitch_cases.inc"
 
 /* the gate's labels (gate.S) */
 extern char gate_entry_wrpkru[], gate_return_check[];
@@ -54,7 +55,7 @@ static struct cordon_mpk_domain *attack_domain(unsigned char *img, size_t len)
 {
 	struct cordon_mpk_config cfg = {
 		.heap_size = 64 << 10, .arena_size = 16 << 10, .stack_size = 64 << 10,
-		.lanes = 1, .data_dir_fd = -1, .syscalls = CORDON_SYS_ALL,
+		.lanes = 1, .data_dir_fd = -1, .syscalls = CORDON_SYS_ALL, .flags = gc_flags,
 	};
 	struct cordon_mpk_domain *d = NULL;
 	char err[256];
@@ -110,11 +111,26 @@ static void attacks_gate(void)
 	free(img);
 }
 
+/* d writes field off of its switch page: a key fault, nothing written */
+static void write_switch_case(unsigned char *img, size_t len, int off, const char *what)
+{
+	struct cordon_mpk_domain *d = attack_domain(img, len);
+	char reason[256];
+	int st;
+
+	if (!check(d != NULL, "attack domain"))
+		return;
+	CALL(d, "write_switch", &st, off, 1, 0, 0, 0, 0);
+	cordon_mpk_reason(d, reason, sizeof(reason));
+	check(st == CORDON_CALL_FAULT && strstr(reason, "SEGV_PKUERR"),
+	      "writing %s through %%gs: FAULT (%d, %s)", what, st, reason);
+	cordon_mpk_destroy(d);
+}
+
 static void attacks_switch_page(void)
 {
 	struct cordon_mpk_domain *d;
 	unsigned char *img;
-	char reason[256];
 	size_t len;
 	int64_t r;
 	int st;
@@ -124,23 +140,15 @@ static void attacks_switch_page(void)
 		return;
 	d = attack_domain(img, len);
 	if (check(d != NULL, "attack domain")) {
-		r = CALL(d, "read_expected", &st, 0, 0, 0, 0, 0, 0);
+		r = CALL(d, "read_switch_u32", &st, SW_EXPECTED, 0, 0, 0, 0, 0);
 		check(st == CORDON_CALL_OK && (uint32_t)r == gate_pkru_for(atomic_load(&d->ku.key)),
 		      "the domain reads its switch page (expected PKRU %#llx)", (long long)r);
-		CALL(d, "write_expected", &st, 0, 0, 0, 0, 0, 0);
-		cordon_mpk_reason(d, reason, sizeof(reason));
-		check(st == CORDON_CALL_FAULT && strstr(reason, "SEGV_PKUERR"),
-		      "writing expected_pkru through %%gs: FAULT (%d, %s)", st, reason);
 		cordon_mpk_destroy(d);
 	}
-	d = attack_domain(img, len);
-	if (check(d != NULL, "attack domain")) {
-		CALL(d, "write_selector", &st, 0, 0, 0, 0, 0, 0);
-		cordon_mpk_reason(d, reason, sizeof(reason));
-		check(st == CORDON_CALL_FAULT && strstr(reason, "SEGV_PKUERR"),
-		      "writing the SUD selector through %%gs: FAULT (%d, %s)", st, reason);
-		cordon_mpk_destroy(d);
-	}
+	write_switch_case(img, len, SW_EXPECTED, "expected_pkru");
+	write_switch_case(img, len, SW_SELECTOR, "the SUD selector");
+	write_switch_case(img, len, SW_SIDE, "the side");
+	write_switch_case(img, len, SW_WANT, "the kernel context it wants");
 	free(img);
 }
 
@@ -287,6 +295,27 @@ static void many_domains(void)
 		cordon_mpk_destroy(d[i]);
 }
 
+/* The shared cases, the attacks that apply and the context's own cases,
+ * with uswitch domains: on the patched kernel only. */
+static void uswitch_all(void)
+{
+	char why[256];
+
+	if (!cordon_uswitch_supported(why, sizeof(why))) {
+		printf("note: no uswitch domains here (%s): their cases skipped\n", why);
+		return;
+	}
+	printf("note: the same with uswitch domains (kernel contexts)\n");
+	gc_flags = CORDON_MPK_KERNEL_CONTEXT;
+	gate_cases_run();
+	attacks_gate();
+	attacks_switch_page();
+	attacks_memory();
+	attacks_syscalls();
+	uswitch_cases_run();
+	gc_flags = 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -312,6 +341,7 @@ int main(int argc, char **argv)
 	attacks_memory();
 	attacks_syscalls();
 	many_domains();
+	uswitch_all();
 out:
 	return vm_summary("gate-vm-tests");
 }
