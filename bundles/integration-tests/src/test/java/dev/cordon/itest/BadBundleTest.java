@@ -99,7 +99,7 @@ class BadBundleTest {
 
     @Test
     void strongerBackendThanAvailable_IsRefused_NeverWeakened() throws Exception {
-        // uswitch: not in this build, so out of reach on every machine (mpk is not, in the PKU VM)
+        // uswitch: out of reach here (no PKU, no kernel contexts); this test is not run in the PKU VM
         assertRefused("wants-uswitch", attributes -> {
             attributes.putValue("Cordon-Domain", "native/zlib.so;backend=uswitch");
             return attributes;

@@ -3,6 +3,7 @@ package dev.cordon.itest;
 import dev.cordon.demo.CordonFramework;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +16,20 @@ final class Framework {
         return start(name, Map.of());
     }
 
-    /** With framework properties, e.g. {@code dev.cordon.backends=process}. */
+    /**
+     * With framework properties, e.g. {@code dev.cordon.backends=process}. The
+     * system property {@code cordon.backends} gives that one to every framework
+     * that does not set it itself (run-in-vm: the suites on mpk, then on uswitch).
+     */
     static CordonFramework start(String name, Map<String, String> properties) throws Exception {
         Path storage = Path.of(System.getProperty("cordon.storage", "target/felix")).resolve(name);
         Files.createDirectories(storage.getParent());
-        return CordonFramework.start(storage, List.of(bundles()), properties);
+        Map<String, String> all = new HashMap<>(properties);
+        String backends = System.getProperty("cordon.backends");
+        if (backends != null) {
+            all.putIfAbsent("dev.cordon.backends", backends);
+        }
+        return CordonFramework.start(storage, List.of(bundles()), all);
     }
 
     static Path bundles() {

@@ -13,6 +13,11 @@ import dev.cordon.isolation.DomainInfo;
 import dev.cordon.isolation.DomainTimeoutException;
 import dev.cordon.isolation.Domains;
 import dev.cordon.isolation.InvalidDomainResultException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,6 +154,36 @@ class HostileContainmentTest {
         Hostile h = hostile();
         assertTrue(h.writeStdout() < 0, "the domain has no fd 1");
         assertEquals(-9, h.writeHighFd(), "EBADF");
+    }
+
+    @Test
+    void theJvmsOwnFds_AreNotTheDomains() throws Exception {
+        Path file = Files.createTempFile("cordon-jvm-fd", ".txt");
+        try (FileChannel open = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            int fd = fdOf(file.toRealPath());
+            assertTrue(fd > 2, "the JVM has the file open");
+            long r = hostile().writeFd(fd);
+            assertTrue(r < 0, "fd " + fd + " is the JVM's, not the domain's: got " + r);
+            assertEquals(0, Files.size(file), "nothing was written to the JVM's file");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** The number of an fd of this JVM open on file, from /proc/self/fd. */
+    private static int fdOf(Path file) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(file)) {
+                        return Integer.parseInt(fd.getFileName().toString());
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the listing's own fd, or one another thread closed
+                }
+            }
+        }
+        return -1;
     }
 
     @Test

@@ -26,8 +26,8 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * Attacks that only make sense when the domain shares the JVM's address
- * space (the mpk backend): each is contained and the JVM lives on. Runs in
- * the PKU test VM; skipped on machines that cannot run mpk domains.
+ * space (the mpk and uswitch backends): each is contained and the JVM lives
+ * on. Runs in the PKU test VM; skipped on machines that cannot run mpk domains.
  */
 class MpkAttackTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -72,7 +72,8 @@ class MpkAttackTest {
         while (System.nanoTime() < until) {
             for (ServiceReference<Hostile> ref : osgi.context().getServiceReferences(Hostile.class, null)) {
                 if (ref.getBundle().getSymbolicName().equals(bundle)) {
-                    assertEquals("mpk", ref.getProperty("cordon.backend"), bundle + " runs on mpk");
+                    assertEquals(MpkMachine.backend(), ref.getProperty("cordon.backend"),
+                            bundle + " runs on " + MpkMachine.backend());
                     Hostile h = osgi.context().getService(ref);
                     try {
                         h.echo(1);
@@ -138,10 +139,12 @@ class MpkAttackTest {
         assertJvmIntact();
     }
 
-    @Test
-    void writingTheSwitchPage_Faults() throws Exception {
+    /** native/gate/gate.h: the kernel context it wants, the SUD selector, the side. */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 64, 66})
+    void writingTheSwitchPage_Faults(long offset) throws Exception {
         Hostile h = hostile();
-        assertThrows(DomainFailedException.class, () -> h.writeGs(0, 0));
+        assertThrows(DomainFailedException.class, () -> h.writeGs(offset, 0));
         assertNotEquals(0, hostile().echo(5), "a fresh domain serves");
         assertJvmIntact();
     }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Whether this machine's CPU has what the mpk backend needs, as /proc/cpuinfo says. */
+/** Whether this machine's CPU has what the mpk and uswitch backends need, as /proc/cpuinfo says. */
 final class MpkMachine {
     private static final List<String> NEEDED = List.of("pku", "ospke", "fsgsbase");
 
@@ -15,6 +15,14 @@ final class MpkMachine {
 
     static boolean present() {
         return lacking().isEmpty();
+    }
+
+    /**
+     * The in-process backend that auto picks in this run: mpk, or uswitch on the
+     * patched kernel when run-in-vm says so ({@code -Dcordon.vm.backend=uswitch}).
+     */
+    static String backend() {
+        return System.getProperty("cordon.vm.backend", "mpk");
     }
 
     static String lacking() {

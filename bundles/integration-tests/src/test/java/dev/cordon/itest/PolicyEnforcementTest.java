@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cordon.bundles.hostile.Hostile;
 import dev.cordon.demo.BundleVariant;
 import dev.cordon.demo.CordonFramework;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -54,6 +58,24 @@ class PolicyEnforcementTest {
         // process: Landlock refuses it (EACCES); mpk: the path is resolved beneath the
         // data directory, where there is no etc/passwd (ENOENT)
         assertTrue(r == -13 || r == -2, "/etc/passwd stays out of reach (EACCES or ENOENT), got " + r);
+    }
+
+    /** uswitch: the domain's "/" is its data directory (its kernel context's root). */
+    @Test
+    void filesData_OnUswitch_SlashIsTheDataDirectory() throws Exception {
+        Hostile rooted = hostileWith("rooted", "native/hostile.so;files=data");
+        Bundle bundle = Arrays.stream(osgi.context().getBundles())
+                .filter(b -> b.getSymbolicName().equals("dev.cordon.itest.rooted")).findFirst().orElseThrow();
+        String backend = (String) bundle.getRegisteredServices()[0].getProperty("cordon.backend");
+        Assumptions.assumeTrue(backend.equals("uswitch"), "runs on " + backend + ", not uswitch");
+        Path data = bundle.getBundleContext().getDataFile("cordon-data").toPath();
+        Files.createDirectories(data.resolve("etc"));
+        Files.writeString(data.resolve("etc/passwd"), "the domain's own\n");
+        byte[] out = new byte[4096];
+        int n = rooted.openPasswd(out);
+        assertTrue(n > 0, "/etc/passwd opens, got " + n);
+        assertEquals("the domain's own\n", new String(out, 0, n, StandardCharsets.UTF_8),
+                "/etc/passwd is the file under the data directory");
     }
 
     @Test

@@ -5,15 +5,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The zlib suite on the mpk backend: the bundle as built (auto), which picks
- * mpk wherever it can run. Only on machines with PKU: `./cordon test` runs it
- * in the PKU test VM; elsewhere it is skipped, not passed.
+ * The zlib suite on the mpk backend (or uswitch, see {@link MpkMachine#backend}):
+ * the bundle as built (auto), which picks it wherever it can run. Only on
+ * machines with PKU: `./cordon test` runs it in the PKU test VM; elsewhere it is
+ * skipped, not passed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ZlibOnMpkTest extends ZlibSuite {
     @Override
     String backend() {
-        return "mpk";
+        return MpkMachine.backend();
     }
 
     @BeforeAll

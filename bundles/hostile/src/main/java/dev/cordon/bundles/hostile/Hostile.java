@@ -39,6 +39,9 @@ public interface Hostile {
 
     long writeHighFd();
 
+    /** write(fd, "pwned\n", 6) with an fd number the JVM has open: bytes written, or -errno. */
+    long writeFd(long fd);
+
     /** kill(getppid(), SIGKILL): 0, or -errno. The parent is the JVM. */
     long killParent();
 

@@ -2,12 +2,10 @@ package dev.cordon.isolation.internal.extender;
 
 import dev.cordon.isolation.internal.backend.Backend;
 import dev.cordon.isolation.internal.backend.BackendSelector;
-import dev.cordon.isolation.internal.backend.UnbuiltBackend;
 import dev.cordon.isolation.internal.inprocess.InProcessBackend;
 import dev.cordon.isolation.internal.mpk.MpkBackend;
 import dev.cordon.isolation.internal.nativelib.LibCordon;
 import dev.cordon.isolation.internal.nativelib.MpkLibrary;
-import dev.cordon.isolation.internal.policy.BackendChoice;
 import dev.cordon.isolation.internal.process.ProcessBackend;
 import java.util.Arrays;
 import java.util.List;
@@ -29,9 +27,10 @@ public final class Backends {
 
     public static BackendSelector selector(NativeArtifacts natives, String enabled) {
         LibCordon library = new LibCordon(natives.library());
+        MpkLibrary mpk = new MpkLibrary(natives.library());
         List<Backend> all = List.of(
-                new UnbuiltBackend(BackendChoice.USWITCH, "a PKU CPU and the Cordon kernel patch"),
-                new MpkBackend(new MpkLibrary(natives.library())),
+                MpkBackend.uswitch(mpk),
+                MpkBackend.mpk(mpk),
                 new ProcessBackend(library, natives.host()),
                 new InProcessBackend(library));
         if (enabled == null || enabled.isBlank()) {

@@ -11,33 +11,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code mpk} backend: the image runs inside the JVM's own process, in
- * memory tagged with a protection key of its own, entered only through the
- * gate of native/gate; its system calls are trapped (Syscall User Dispatch)
- * and run against a virtual context of its own. Needs a CPU with PKU and
- * FSGSBASE and Linux 5.11 or later. What it does not enforce: native/README.md.
+ * The {@code mpk} and {@code uswitch} backends: the image runs inside the
+ * JVM's own process, in memory tagged with a protection key of its own,
+ * entered only through the gate of native/gate.
+ * <ul>
+ * <li>mpk: its system calls are trapped (Syscall User Dispatch) and run
+ * against a virtual context of its own. Needs a CPU with PKU and FSGSBASE and
+ * Linux 5.11 or later.</li>
+ * <li>uswitch: it also has a kernel context of its own (the Cordon kernel
+ * patch): its file and time system calls go straight to the kernel, against an
+ * fd table of its own, its data directory as "/" and a seccomp filter from
+ * its policy. Needs CAP_SYS_CHROOT as well.</li>
+ * </ul>
+ * What they do not enforce: native/README.md.
  */
 public final class MpkBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(MpkBackend.class);
 
     private final MpkLibrary library;
+    private final BackendChoice kind;
     private volatile String unavailable;
     private volatile boolean checked;
     private final AtomicBoolean warned = new AtomicBoolean();
 
-    public MpkBackend(MpkLibrary library) {
+    private MpkBackend(MpkLibrary library, BackendChoice kind) {
         this.library = library;
+        this.kind = kind;
+    }
+
+    public static MpkBackend mpk(MpkLibrary library) {
+        return new MpkBackend(library, BackendChoice.MPK);
+    }
+
+    public static MpkBackend uswitch(MpkLibrary library) {
+        return new MpkBackend(library, BackendChoice.USWITCH);
     }
 
     @Override
     public BackendChoice kind() {
-        return BackendChoice.MPK;
+        return kind;
     }
 
     @Override
     public String unavailableReason() {
         if (!checked) {
-            unavailable = library.unavailableReason();
+            unavailable = kind == BackendChoice.USWITCH ? library.uswitchUnavailableReason()
+                    : library.unavailableReason();
             checked = true;
         }
         return unavailable;
@@ -47,13 +66,13 @@ public final class MpkBackend implements Backend {
     public Sandbox start(DomainSpec spec) throws DomainStartException {
         String why = unavailableReason();
         if (why != null) {
-            throw new DomainStartException(spec.name() + ": mpk cannot run here: " + why);
+            throw new DomainStartException(spec.name() + ": " + label() + " cannot run here: " + why);
         }
         if (warned.compareAndSet(false, true)) {
-            LOG.warn("Cordon: mpk contains faults and native code"
+            LOG.warn("Cordon: " + label() + " contains faults and native code"
                     + " that does not know it is in a domain; code written to attack Cordon can still escape by"
                     + " jumping to a WRPKRU/XRSTOR outside the gate (glibc, ld.so, JIT code): native/README.md");
         }
-        return new MpkSandbox(library, spec);
+        return new MpkSandbox(library, spec, kind == BackendChoice.USWITCH ? MpkLibrary.KERNEL_CONTEXT : 0);
     }
 }

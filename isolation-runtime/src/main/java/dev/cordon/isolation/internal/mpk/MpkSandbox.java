@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
-/** One incarnation of a domain on the mpk backend. */
+/** One incarnation of a domain on the mpk or uswitch backend. */
 final class MpkSandbox implements Sandbox {
     private static final long STACK_BYTES = 256 * 1024;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -43,7 +43,7 @@ final class MpkSandbox implements Sandbox {
     private final AtomicReference<String> deathReason = new AtomicReference<>();
     private volatile boolean closing;
 
-    MpkSandbox(MpkLibrary library, DomainSpec spec) throws DomainStartException {
+    MpkSandbox(MpkLibrary library, DomainSpec spec, int flags) throws DomainStartException {
         this.library = library;
         this.spec = spec;
         Policy policy = spec.policy();
@@ -53,7 +53,7 @@ final class MpkSandbox implements Sandbox {
                 fd = Libc.openDirectory(spec.dataDir());
             }
             domain = library.create(spec.image(), new MpkLibrary.Config(policy.memoryBytes(), policy.arenaBytes(),
-                    STACK_BYTES, policy.threads(), fd, syscallGroups(policy), 0));
+                    STACK_BYTES, policy.threads(), fd, syscallGroups(policy), flags));
         } catch (IOException e) {
             if (fd >= 0) {
                 Libc.close(fd);

@@ -35,6 +35,8 @@ public final class MpkLibrary {
     public static final int SYS_SIGNALS = 16;
 
     public static final int SOFTWARE_ONLY = 1;
+    /** A uswitch domain: its own kernel context as well (CORDON_MPK_KERNEL_CONTEXT). */
+    public static final int KERNEL_CONTEXT = 2;
 
     /** struct cordon_mpk_config */
     public static final StructLayout CONFIG = MemoryLayout.structLayout(
@@ -53,6 +55,7 @@ public final class MpkLibrary {
 
     private final String missing;
     private MethodHandle supported;
+    private MethodHandle uswitchSupported;
     private MethodHandle create;
     private MethodHandle symbol;
     private MethodHandle arena;
@@ -67,6 +70,8 @@ public final class MpkLibrary {
         String absent = null;
         try {
             supported = bind(lib, "cordon_mpk_supported", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+            uswitchSupported = bind(lib, "cordon_uswitch_supported",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
             create = bind(lib, "cordon_mpk_create",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
             symbol = bind(lib, "cordon_mpk_symbol", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
@@ -95,15 +100,21 @@ public final class MpkLibrary {
 
     /** Null if mpk domains can run here, else why not. */
     public String unavailableReason() {
-        if (missing != null) {
-            return missing;
-        }
+        return missing != null ? missing : ask(supported, "cordon_mpk_supported");
+    }
+
+    /** Null if uswitch domains ({@link #KERNEL_CONTEXT}) can run here, else why not. */
+    public String uswitchUnavailableReason() {
+        return missing != null ? missing : ask(uswitchSupported, "cordon_uswitch_supported");
+    }
+
+    private static String ask(MethodHandle check, String name) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment why = a.allocate(TEXT_LEN);
-            int ok = (int) supported.invokeExact(why, (long) TEXT_LEN);
+            int ok = (int) check.invokeExact(why, (long) TEXT_LEN);
             return ok == 1 ? null : why.getString(0);
         } catch (Throwable t) {
-            return "cordon_mpk_supported: " + t;
+            return name + ": " + t;
         }
     }
 
