@@ -197,3 +197,13 @@ CORDON_EXPORT int64_t nap(int64_t ms)
 
 	return result(nanosleep(&ts, NULL));
 }
+
+/* n raw system calls nr(a) in a row (benchmarks): the last result */
+CORDON_EXPORT int64_t syscall_loop(int64_t nr, int64_t n, int64_t a)
+{
+	int64_t i, r = 0;
+
+	for (i = 0; i < n; i++)
+		r = raw_syscall(nr, a, 0, 0);
+	return r;
+}

@@ -1,0 +1,215 @@
+/*
+ * Instruction counts of uswitch domains, in the PKU test VM (make vm-bench,
+ * ./cordon bench --vm). Timings under emulation mean nothing, so QEMU runs
+ * with -icount shift=0: the guest's clock, TSC included, advances 1 ns per
+ * instruction executed, and an rdtsc delta counts the instructions of the
+ * one vCPU, kernel included. A calibration loop of known length says how
+ * close that is. Each figure is the median of 15 runs of 1000 operations.
+ *
+ *   syscall: clock_getres(CLOCK_MONOTONIC, NULL), a raw syscall instruction,
+ *   from the host (a thread with a switch page, and one without), from a
+ *   uswitch domain (straight to the kernel, in its context) and from an mpk
+ *   domain (trapped to vsys), all four side by side;
+ *   gate call: empty, into an mpk and a uswitch domain; and what the implicit
+ *   switch adds: a uswitch call making one syscall, then one syscall of the
+ *   host (two switches), against an empty call and two host syscalls.
+ *
+ * gate/, loader/ and mpk/ are compiled in, as for gate-vm-test. argv[1]:
+ * target/. Output: one "kctx-bench: NAME = N instructions" line per figure.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gate/gate.h"
+
+#define OPS  1000
+#define RUNS 15
+
+static unsigned char *image;
+static size_t image_len;
+
+static uint64_t ticks(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static long raw_getres(void)
+{
+	long r;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(SYS_clock_getres), "D"(CLOCK_MONOTONIC), "S"(0)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* per-operation median over RUNS runs of fn(arg), which does OPS operations */
+static double median(void (*fn)(void *), void *arg)
+{
+	uint64_t t[RUNS], t0;
+	int i;
+
+	fn(arg); /* warm */
+	for (i = 0; i < RUNS; i++) {
+		t0 = ticks();
+		fn(arg);
+		t[i] = ticks() - t0;
+	}
+	qsort(t, RUNS, sizeof(t[0]), cmp);
+	return (double)t[RUNS / 2] / OPS;
+}
+
+static void report(const char *name, double v)
+{
+	printf("kctx-bench: %-44s = %8.0f instructions\n", name, v);
+}
+
+static void nops(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < OPS; i++)
+		__asm__ volatile(".rept 100\n nop\n .endr" ::: "memory");
+}
+
+static void host_syscalls(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < OPS; i++)
+		raw_getres();
+}
+
+static struct cordon_mpk_domain *make(unsigned flags)
+{
+	struct cordon_mpk_config cfg = {
+		.heap_size = 256 << 10, .arena_size = 16 << 10, .stack_size = 64 << 10,
+		.lanes = 1, .data_dir_fd = -1, .syscalls = CORDON_SYS_TIME, .flags = flags,
+	};
+	struct cordon_mpk_domain *d = NULL;
+	char err[256];
+
+	if (cordon_mpk_create(image, image_len, &cfg, &d, err, sizeof(err))) {
+		printf("kctx-bench: create (flags %u): %s\n", flags, err);
+		return NULL;
+	}
+	return d;
+}
+
+static int64_t call(struct cordon_mpk_domain *d, const char *fn, int64_t a, int64_t b,
+		    int64_t c)
+{
+	int64_t args[6] = { a, b, c, 0, 0, 0 }, r = -1;
+
+	if (cordon_mpk_call(d, 0, cordon_mpk_symbol(d, fn), args, &r, 0) != CORDON_CALL_OK)
+		abort();
+	return r;
+}
+
+/* OPS syscalls in one call: the per-call part is 1/OPS of it */
+static void domain_syscalls(void *d)
+{
+	call(d, "syscall_loop", SYS_clock_getres, OPS, CLOCK_MONOTONIC);
+}
+
+static void empty_calls(void *d)
+{
+	int i;
+
+	for (i = 0; i < OPS; i++)
+		call(d, "syscall_loop", SYS_clock_getres, 0, CLOCK_MONOTONIC);
+}
+
+static void switching_calls(void *d)
+{
+	int i;
+
+	for (i = 0; i < OPS; i++) {
+		call(d, "syscall_loop", SYS_clock_getres, 1, CLOCK_MONOTONIC);
+		raw_getres();
+	}
+}
+
+static void *unregistered(void *out)
+{
+	*(double *)out = median(host_syscalls, NULL);
+	return NULL;
+}
+
+static unsigned char *read_image(const char *dir, const char *name, size_t *len)
+{
+	char path[512];
+	unsigned char *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/test/images/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET))
+		return NULL;
+	buf = malloc((size_t)n);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n)
+		buf = NULL;
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	struct cordon_mpk_domain *mpk, *us;
+	double plain, host, dom_us, dom_mpk, empty_us, empty_mpk, sw;
+	char why[256];
+	pthread_t t;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	image = read_image(argc > 1 ? argv[1] : "target", "gate_basic.so", &image_len);
+	if (!image || !cordon_uswitch_supported(why, sizeof(why))) {
+		printf("kctx-bench: cannot run: %s\n", image ? why : "no gate_basic.so");
+		return 1;
+	}
+	report("calibration: 100 nops (want about 100)", median(nops, NULL));
+	/* a thread that never attached has no switch page */
+	pthread_create(&t, NULL, unregistered, &plain);
+	pthread_join(t, NULL);
+	mpk = make(0);
+	us = make(CORDON_MPK_KERNEL_CONTEXT);
+	if (!mpk || !us)
+		return 1;
+	host = median(host_syscalls, NULL);
+	dom_us = median(domain_syscalls, us);
+	dom_mpk = median(domain_syscalls, mpk);
+	empty_us = median(empty_calls, us);
+	empty_mpk = median(empty_calls, mpk);
+	sw = median(switching_calls, us);
+	report("syscall, host thread without switch page", plain);
+	report("syscall, host thread with switch page", host);
+	report("syscall, uswitch domain (its context)", dom_us);
+	report("syscall, mpk domain (trapped to vsys)", dom_mpk);
+	printf("kctx-bench: uswitch domain syscall / host syscall = %.2fx (target <= 1.2x)\n",
+	       dom_us / host);
+	report("gate call, empty, mpk", empty_mpk);
+	report("gate call, empty, uswitch", empty_us);
+	report("uswitch call with 1 syscall, then 1 host syscall", sw);
+	report("  of which two switches and the filter", sw - empty_us - 2 * host);
+	cordon_mpk_destroy(us);
+	cordon_mpk_destroy(mpk);
+	return 0;
+}
