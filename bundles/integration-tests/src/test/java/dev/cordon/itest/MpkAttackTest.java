@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -71,7 +72,8 @@ class MpkAttackTest {
         long until = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < until) {
             for (ServiceReference<Hostile> ref : osgi.context().getServiceReferences(Hostile.class, null)) {
-                if (ref.getBundle().getSymbolicName().equals(bundle)) {
+                Bundle owner = ref.getBundle(); // null once unregistered (a restart under way)
+                if (owner != null && owner.getSymbolicName().equals(bundle)) {
                     assertEquals(MpkMachine.backend(), ref.getProperty("cordon.backend"),
                             bundle + " runs on " + MpkMachine.backend());
                     Hostile h = osgi.context().getService(ref);
