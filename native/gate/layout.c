@@ -223,9 +223,8 @@ int gate_tag(struct cordon_mpk_domain *d, const struct cordon_mpk_config *cfg,
 	if (!d->pool_used)
 		return fail(err, errlen, -ENOMEM, "out of memory");
 	if (d->hw) {
-		/* vsys_init below re-protects the pool keeping its key: the
-		 * pool must carry the domain's key first, which register's
-		 * retag gives it (retag_pool: all free, PROT_NONE) */
+		/* the pool carries the domain's key from here (retag_pool:
+		 * all free, PROT_NONE); untouched, as vsys_init wants it */
 		rc = keys_register(gate_g.keys, &d->ku, d, retag);
 		if (rc) {
 			snprintf(err, errlen, "protection keys: cannot tag the region: %s",

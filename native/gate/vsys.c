@@ -119,7 +119,9 @@ int vsys_init(struct vsys *v, uintptr_t region_base, size_t region_size,
 	v->pool_base = pool_base;
 	v->pool_pages = pool_pages;
 	v->pool_used = pool_used;
-	return vsys_pool_reset(v);
+	for (i = 0; i < (pool_pages + 63) / 64; i++)
+		pool_used[i] = 0;
+	return 0;
 }
 
 void vsys_release(struct vsys *v)

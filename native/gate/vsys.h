@@ -75,14 +75,18 @@ struct vsys {
 };
 
 /*
- * Set up with no fds open and the whole pool free: the bitmap is cleared
- * and the pool made PROT_NONE (keeping the key) and discarded, so that
- * every page mmap hands out reads zeroes. Returns 0, or -EINVAL when the
- * pool is not page-aligned inside the region, or the mprotect's -errno.
+ * Set up with no fds open and the whole pool free. The pool must be as a
+ * new reservation leaves it: PROT_NONE and never touched, so that every page
+ * mmap hands out reads zeroes (vsys_pool_reset makes it so). Returns 0, or
+ * -EINVAL when the pool is not page-aligned inside the region.
  */
 int vsys_init(struct vsys *v, uintptr_t region_base, size_t region_size,
 	      uintptr_t pool_base, size_t pool_pages, uint64_t *pool_used,
 	      int key, unsigned groups, int data_dir_fd);
+
+/* Every pool page free again: discarded, PROT_NONE (keeping the key).
+ * 0 or the mprotect's -errno. */
+int vsys_pool_reset(struct vsys *v);
 
 /* Close every real fd the domain holds (no call may be in flight). */
 void vsys_release(struct vsys *v);

@@ -130,7 +130,6 @@ long vsys_mprotect(struct vsys_call *c);
 long vsys_madvise(struct vsys_call *c);
 long vsys_mremap(struct vsys_call *c);
 long vsys_brk(struct vsys_call *c);
-int vsys_pool_reset(struct vsys *v);
 
 long vsys_clock_gettime(struct vsys_call *c);
 long vsys_clock_getres(struct vsys_call *c);

@@ -79,20 +79,20 @@ int loader_map_at(const unsigned char *bytes, struct cordon_image *img,
 		msg_str(m, " bytes of address space for the image");
 		return -ENOMEM;
 	}
+	/* the whole span writable for the copy, in one call, its pages
+	 * populated at once rather than faulted in one by one; loader_protect
+	 * then gives each page its final rights */
+	if (mmap(img->region, img->span, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, -1, 0) == MAP_FAILED) {
+		msg_str(m, "cannot map the PT_LOAD segments");
+		return -ENOMEM;
+	}
 	for (i = 0; i < img->nseg; i++) {
 		const struct seg *s = &img->seg[i];
-		uint64_t start = page_down(s->vaddr);
-		uint64_t end = page_up(s->vaddr + s->memsz);
 		unsigned char *dst = img->region + (s->vaddr - img->low);
 		uint64_t file_end = s->vaddr + s->filesz;
 		uint64_t bss_page_end = page_up(file_end);
 
-		if (mprotect(img->region + (start - img->low), end - start,
-			     PROT_READ | PROT_WRITE)) {
-			msg_str(m, "cannot map PT_LOAD segment ");
-			msg_dec(m, i);
-			return -ENOMEM;
-		}
 		memcpy(dst, bytes + s->offset, s->filesz);
 		/* .bss: clear the tail of the last file page explicitly; pages
 		 * past it were never touched, and anonymous pages start zero. */
@@ -116,35 +116,48 @@ static int prot_of(uint32_t flags)
 	return prot;
 }
 
-int loader_protect(struct cordon_image *img, struct msg *m)
+/* The final rights of the page at offset off of the span: its segment's,
+ * RELRO's read-only, or none between segments. */
+static int final_prot(const struct cordon_image *img, uint64_t off)
 {
+	uint64_t va = img->low + off;
 	unsigned i;
 
-	for (i = 0; i < img->nseg; i++) {
-		const struct seg *s = &img->seg[i];
-		uint64_t start = page_down(s->vaddr);
-		uint64_t end = page_up(s->vaddr + s->memsz);
+	if (img->has_relro && img->relro_size && va >= page_down(img->relro_vaddr) &&
+	    va < page_down(img->relro_vaddr + img->relro_size))
+		return PROT_READ; /* like ld.so: whole pages of it only */
+	for (i = img->nseg; i-- > 0;) /* a page two share: the later one's */
+		if (va >= page_down(img->seg[i].vaddr) &&
+		    va < page_up(img->seg[i].vaddr + img->seg[i].memsz))
+			return prot_of(img->seg[i].flags);
+	return PROT_NONE;
+}
 
-		if (mprotect(img->region + (start - img->low), end - start,
-			     prot_of(s->flags))) {
-			msg_str(m, "cannot protect PT_LOAD segment ");
-			msg_dec(m, i);
+/*
+ * Every page of the span gets its final rights, one mprotect per run of
+ * pages that share them, none for the runs that stay read-write as
+ * loader_map_at left them: a few calls instead of two per segment.
+ */
+int loader_protect(struct cordon_image *img, struct msg *m)
+{
+	uint64_t start = 0, off;
+	int prot = final_prot(img, 0), next;
+
+	for (off = LOADER_PAGE; ; off += LOADER_PAGE) {
+		next = off < img->span ? final_prot(img, off) : -1;
+		if (next == prot)
+			continue;
+		if (prot != (PROT_READ | PROT_WRITE) &&
+		    mprotect(img->region + start, off - start, prot)) {
+			msg_str(m, "cannot protect the image at +0x");
+			msg_hex(m, start);
 			return -ENOMEM;
 		}
+		if (next < 0)
+			return 0;
+		start = off;
+		prot = next;
 	}
-	/* RELRO: like ld.so, whole pages from its start down to the last
-	 * page boundary inside it become read-only */
-	if (img->has_relro && img->relro_size) {
-		uint64_t start = page_down(img->relro_vaddr);
-		uint64_t end = page_down(img->relro_vaddr + img->relro_size);
-
-		if (end > start && mprotect(img->region + (start - img->low),
-					    end - start, PROT_READ)) {
-			msg_str(m, "cannot protect PT_GNU_RELRO");
-			return -ENOMEM;
-		}
-	}
-	return 0;
 }
 
 /* A borrowed region goes back to the caller as it came: PROT_NONE, its

@@ -135,8 +135,9 @@ static int setup(void)
 	if (!check(dfd >= 0, "data dir fd"))
 		return -1;
 	return check(vsys_init(&v, (uintptr_t)region, RSIZE, (uintptr_t)pool,
-			       POOL_PAGES, bits, -1, CORDON_SYS_ALL, dfd) == 0,
-		     "vsys_init") ? 0 : -1;
+			       POOL_PAGES, bits, -1, CORDON_SYS_ALL, dfd) == 0 &&
+		     vsys_pool_reset(&v) == 0,
+		     "vsys_init, vsys_pool_reset") ? 0 : -1;
 }
 
 static void teardown(void)
