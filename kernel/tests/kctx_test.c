@@ -18,6 +18,7 @@
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +34,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* uc_flags bit of arch/x86/include/uapi/asm/ucontext.h (patch 0007) */
+#ifndef UC_KCTX
+#define UC_KCTX 0x8
+#endif
 
 static int passed, failed;
 
@@ -425,6 +431,431 @@ static void test_signal(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/*
+ * --- 5b'. signal handlers run in the root context ------------------------
+ * Contexts x and y are copies of the root table; fd sr_fd[0] is open only
+ * in the root table, sr_fd[1] only in x, sr_fd[2] only in y, and x has
+ * chrooted to /dev. A handler must see the root context's fds and "/",
+ * and want must read 0 in it; when it returns, want reads the interrupted
+ * id again and the next syscall runs there.
+ */
+static long sr_x, sr_y;
+static int sr_fd[3];
+static struct stat sr_root_st;
+static pid_t sr_tid;
+
+static int same_root(void)
+{
+	struct stat st;
+
+	return stat("/", &st) == 0 && st.st_dev == sr_root_st.st_dev &&
+	       st.st_ino == sr_root_st.st_ino;
+}
+
+/* What a handler saw; ok = it ran in the root context */
+struct probe {
+	int hits, want, ok, flag;
+	unsigned long long id;
+};
+static volatile struct probe pr;
+
+static void probe(const ucontext_t *uc)
+{
+	pr.want = page->want;	/* before any syscall */
+	pr.flag = !!(uc->uc_flags & UC_KCTX);
+	pr.id = uc->uc_mcontext.__reserved1[0];
+	pr.ok = pr.want == 0 && fd_ok(sr_fd[0]) && !fd_ok(sr_fd[1]) &&
+		!fd_ok(sr_fd[2]) && same_root();
+	pr.hits++;
+}
+
+static void on_probe(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	probe(uc);
+}
+
+static void set_handler(int sig, void (*fn)(int, siginfo_t *, void *))
+{
+	struct sigaction sa = { .sa_sigaction = fn, .sa_flags = SA_SIGINFO };
+
+	sigaction(sig, &sa, NULL);
+}
+
+static void probe_reset(void)
+{
+	memset((void *)&pr, 0, sizeof(pr));
+	pr.want = -1;
+}
+
+static int raise_self(int sig)
+{
+	return syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig) == 0;
+}
+
+/* In context id (not 0) and nowhere else */
+static int in_ctx(long id)
+{
+	return fd_ok(sr_fd[id == sr_x ? 1 : 2]) && !fd_ok(sr_fd[0]) &&
+	       !fd_ok(sr_fd[id == sr_x ? 2 : 1]) && (id != sr_x || !same_root());
+}
+
+static int in_root(void)
+{
+	return fd_ok(sr_fd[0]) && !fd_ok(sr_fd[1]) && !fd_ok(sr_fd[2]) && same_root();
+}
+
+static volatile int kick_ready;
+
+static void *kicker(void *arg)
+{
+	(void)arg;
+	while (!kick_ready)
+		usleep(1000);
+	syscall(SYS_tgkill, getpid(), sr_tid, SIGUSR2);
+	return NULL;
+}
+
+static void on_segv_fix(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	probe(uc);
+	mprotect((void *)((unsigned long)si->si_addr & ~4095UL), 4096, PROT_READ);
+}
+
+/* nested: in a handler, enter y and take another signal there */
+static volatile int nest_after_inner, nest_in_y;
+
+static void on_outer(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	(void)uc;
+	sw(sr_y);
+	raise_self(SIGUSR1);		/* inner handler: on_probe */
+	nest_after_inner = page->want;
+	nest_in_y = in_ctx(sr_y);
+	sw(0);				/* a handler returns from the root context */
+}
+
+static sigjmp_buf sr_jmp;
+
+static void on_jump(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	probe(uc);
+	siglongjmp(sr_jmp, 1);
+}
+
+static void on_redirect(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	probe(uc);
+	((ucontext_t *)uc)->uc_mcontext.__reserved1[0] = sr_y;
+}
+
+static void on_flag(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	pr.flag = !!(((ucontext_t *)uc)->uc_flags & UC_KCTX);
+	pr.hits++;
+}
+
+static void test_signal_root(void)
+{
+	pthread_t th;
+	volatile char *guard;
+	unsigned long i;
+	int want_after, back, st;
+	char c = 0;
+
+	probe_reset();
+	set_handler(SIGUSR1, on_flag);
+	raise_self(SIGUSR1);
+	check(pr.hits == 1 && !pr.flag, "sigroot: no UC_KCTX in the frames of a thread without a switch page");
+
+	stat("/", &sr_root_st);
+	sr_x = kctl(PR_KCTX_CREATE, KCTX_FILES_COPY, 0, 0);
+	sr_y = kctl(PR_KCTX_CREATE, KCTX_FILES_COPY, 0, 0);
+	sr_fd[0] = fcntl(1, F_DUPFD, 100);
+	check(sr_x > 0 && sr_y > 0 && sr_fd[0] >= 100 && reg() == 0,
+	      "sigroot: contexts %ld %ld, root-only fd %d, switch page", sr_x, sr_y, sr_fd[0]);
+	sw(sr_x);
+	sr_fd[1] = fcntl(1, F_DUPFD, 200);
+	st = chroot("/dev");
+	sw(sr_y);
+	sr_fd[2] = fcntl(1, F_DUPFD, 300);
+	sw(0);
+	check(sr_fd[1] >= 200 && sr_fd[2] >= 300 && st == 0 && in_root(),
+	      "sigroot: fd %d only in x (chrooted to /dev), fd %d only in y", sr_fd[1], sr_fd[2]);
+	sr_tid = syscall(SYS_gettid);
+
+	/* asynchronous: another thread signals this one while it spins in x */
+	probe_reset();
+	set_handler(SIGUSR2, on_probe);
+	kick_ready = 0;
+	pthread_create(&th, NULL, kicker, NULL);	/* from the root context */
+	sw(sr_x);
+	kick_ready = 1;
+	for (i = 0; !pr.hits && i < 1000000000UL; i++)
+		__asm__ volatile("pause");
+	want_after = page->want;
+	back = in_ctx(sr_x);
+	sw(0);
+	pthread_join(th, NULL);
+	check(pr.hits == 1 && pr.ok, "sigroot: tgkill from another thread: the handler runs in the root context (want %d)", pr.want);
+	check(pr.flag && pr.id == (unsigned long long)sr_x,
+	      "sigroot: the frame has UC_KCTX and the interrupted id (%llu)", pr.id);
+	check(want_after == sr_x && back, "sigroot: after the handler want is %d and the next syscall runs in x", want_after);
+
+	/* synchronous: a fault in x, fixed by the handler, the access retried */
+	guard = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	probe_reset();
+	set_handler(SIGSEGV, on_segv_fix);
+	sw(sr_x);
+	c = guard[0];
+	want_after = page->want;
+	back = in_ctx(sr_x);
+	sw(0);
+	signal(SIGSEGV, SIG_DFL);
+	munmap((void *)guard, 4096);
+	check(c == 0 && pr.hits == 1 && pr.ok && pr.id == (unsigned long long)sr_x,
+	      "sigroot: SIGSEGV raised in x is handled in the root context");
+	check(want_after == sr_x && back, "sigroot: after the SIGSEGV handler the thread is back in x");
+
+	/* nested: the handler enters y, a signal there is handled in root */
+	probe_reset();
+	nest_after_inner = -1;
+	nest_in_y = 0;
+	set_handler(SIGUSR1, on_probe);
+	set_handler(SIGUSR2, on_outer);
+	sw(sr_x);
+	raise_self(SIGUSR2);
+	want_after = page->want;
+	back = in_ctx(sr_x);
+	sw(0);
+	check(pr.hits == 1 && pr.ok && pr.id == (unsigned long long)sr_y,
+	      "sigroot: nested: a signal in y inside a handler is handled in root (id %llu)", pr.id);
+	check(nest_after_inner == sr_y && nest_in_y,
+	      "sigroot: nested: the outer handler is back in y after the inner one");
+	check(want_after == sr_x && back, "sigroot: nested: after both handlers the thread is back in x");
+
+	/* a handler may send the interrupted code to another context */
+	probe_reset();
+	set_handler(SIGUSR1, on_redirect);
+	sw(sr_x);
+	raise_self(SIGUSR1);
+	want_after = page->want;
+	back = in_ctx(sr_y);
+	sw(0);
+	check(pr.ok && want_after == sr_y && back, "sigroot: a handler that changes the recorded id to y sends the thread to y");
+
+	/* siglongjmp out of a handler: want stays 0, the thread in root */
+	probe_reset();
+	set_handler(SIGUSR1, on_jump);
+	if (!sigsetjmp(sr_jmp, 1)) {
+		sw(sr_x);
+		raise_self(SIGUSR1);
+	}
+	want_after = page->want;
+	back = in_root();
+	check(pr.ok && want_after == 0 && back, "sigroot: after siglongjmp out of a handler the thread is in root (want %d)", want_after);
+
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
+	close(sr_fd[0]);
+	check(kctl(PR_KCTX_DESTROY, sr_x, 0, 0) == 0 && kctl(PR_KCTX_DESTROY, sr_y, 0, 0) == 0 &&
+	      kctl(PR_KCTX_UNREGISTER, 0, 0, 0) == 0, "sigroot: destroy and unregister");
+}
+
+/* Children for the refusals: each starts in root with a fresh context */
+static long child_ctx(void)
+{
+	long x = kctl(PR_KCTX_CREATE, KCTX_FILES_COPY, 0, 0);
+
+	if (x <= 0 || reg() != 0)
+		_exit(1);
+	return x;
+}
+
+static int child_raw_sigreturn(void)
+{
+	sw(child_ctx());
+	syscall(SYS_rt_sigreturn);
+	return 2;
+}
+
+/* The handler enters x and returns: the frame is genuine, x is not root */
+static void on_enter_x(int sig)
+{
+	(void)sig;
+	sw(sr_x);
+}
+
+static int child_sigreturn_in_ctx(void)
+{
+	signal(SIGSEGV, SIG_DFL);
+	sr_x = child_ctx();
+	signal(SIGUSR1, on_enter_x);
+	raise_self(SIGUSR1);
+	return 2;
+}
+
+static void on_segv_exit(int sig)
+{
+	(void)sig;
+	_exit(page->want == 0 && fd_ok(100) ? 42 : 43);
+}
+
+static int child_sigreturn_caught(void)
+{
+	sr_x = child_ctx();
+	if (fcntl(1, F_DUPFD, 100) != 100)	/* root only */
+		return 1;
+	signal(SIGSEGV, on_segv_exit);
+	sw(sr_x);
+	syscall(SYS_rt_sigreturn);
+	return 2;
+}
+
+static void on_bad_id(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	((ucontext_t *)uc)->uc_mcontext.__reserved1[0] = KCTX_MAX;
+}
+
+static int child_bad_id(void)
+{
+	signal(SIGSEGV, SIG_DFL);
+	set_handler(SIGUSR1, on_bad_id);
+	sw(child_ctx());
+	raise_self(SIGUSR1);
+	return 2;
+}
+
+static void on_nop(int sig)
+{
+	(void)sig;
+}
+
+static int child_ro_page(void)
+{
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGUSR1, on_nop);
+	sw(child_ctx());
+	mprotect((void *)page, KCTX_SWITCH_PAGE_SIZE, PROT_READ);
+	raise_self(SIGUSR1);
+	return 2;
+}
+
+/* Without a switch page, rt_sigreturn ignores UC_KCTX */
+static void on_forge(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	((ucontext_t *)uc)->uc_flags |= UC_KCTX;
+	((ucontext_t *)uc)->uc_mcontext.__reserved1[0] = KCTX_MAX;
+}
+
+static int child_forged_unregistered(void)
+{
+	set_handler(SIGUSR1, on_forge);
+	raise_self(SIGUSR1);
+	return 0;
+}
+
+/* A handler that drops the switch page: the thread continues in root */
+static void on_unregister(int sig)
+{
+	(void)sig;
+	kctl(PR_KCTX_UNREGISTER, 0, 0, 0);
+}
+
+static int child_unregister_in_handler(void)
+{
+	long x = child_ctx();
+
+	if (fcntl(1, F_DUPFD, 100) != 100)	/* root only */
+		return 1;
+	signal(SIGUSR1, on_unregister);
+	sw(x);
+	raise_self(SIGUSR1);
+	if (!fd_ok(100) || kctl(PR_KCTX_UNREGISTER, 0, 0, 0) != -ENOENT)
+		return 3;
+	return 0;
+}
+
+/* The switch page under a key: write-disabled in x, inaccessible by default */
+static int sr_pkey;
+static volatile int pkey_seen;
+
+static void on_pkey(int sig)
+{
+	(void)sig;
+	pkey_set(sr_pkey, 0);
+	pkey_seen = page->want == 0 ? 1 : 2;
+	pkey_set(sr_pkey, PKEY_DISABLE_WRITE);	/* rt_sigreturn writes want anyway */
+}
+
+static int child_pkey(void)
+{
+	long x = child_ctx();
+
+	sr_pkey = pkey_alloc(0, 0);
+	if (sr_pkey < 0)
+		return 3;
+	if (pkey_mprotect((void *)page, KCTX_SWITCH_PAGE_SIZE, PROT_READ | PROT_WRITE, sr_pkey))
+		return 4;
+	signal(SIGUSR1, on_pkey);
+	sw(x);
+	pkey_set(sr_pkey, PKEY_DISABLE_WRITE);
+	raise_self(SIGUSR1);
+	if (pkey_get(sr_pkey) != PKEY_DISABLE_WRITE)
+		return 5;
+	if (pkey_seen != 1)
+		return 6;
+	if (page->want != x)
+		return 7;
+	pkey_set(sr_pkey, 0);
+	sw(0);
+	return 0;
+}
+
+static void test_signal_refused(void)
+{
+	int st;
+
+	st = in_child(child_raw_sigreturn, 30);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	      "sigroot: raw rt_sigreturn in a context: SIGSEGV (status %#x)", st);
+	st = in_child(child_sigreturn_in_ctx, 30);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	      "sigroot: a handler returning from a context (genuine frame): SIGSEGV (status %#x)", st);
+	st = in_child(child_sigreturn_caught, 30);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 42,
+	      "sigroot: the SIGSEGV of a refused rt_sigreturn is handled in root (status %#x)", st);
+	st = in_child(child_bad_id, 30);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	      "sigroot: a frame with id KCTX_MAX is a bad frame: SIGSEGV (status %#x)", st);
+	st = in_child(child_ro_page, 30);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	      "sigroot: read-only switch page in a context: SIGSEGV at delivery (status %#x)", st);
+	st = in_child(child_forged_unregistered, 30);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "sigroot: UC_KCTX is ignored for a thread without a switch page (status %#x)", st);
+	st = in_child(child_unregister_in_handler, 30);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "sigroot: a handler that unregisters leaves the thread in root (status %#x)", st);
+	st = in_child(child_pkey, 30);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "sigroot: want written at delivery and sigreturn despite PKRU (status %#x)", st);
+}
+
 /* --- 5c. a seccomp filter per context ------------------------------------ */
 /* getpid fails with EACCES, everything else is allowed */
 static long attach_deny_getpid(unsigned int flags)
@@ -776,6 +1207,8 @@ int main(void)
 	test_threads();
 	test_refused();
 	test_signal();
+	test_signal_root();
+	test_signal_refused();
 	test_seccomp();
 	test_lifecycle();
 	test_stress();
