@@ -826,6 +826,47 @@ static int child_pkey(void)
 	return 0;
 }
 
+/*
+ * The kernel reads want whatever the PKRU: with the page's key
+ * access-disabled, the next system call still switches, and a handler,
+ * which starts with the default PKRU (that key closed too), makes system
+ * calls in the root context.
+ */
+static volatile int denied_seen;
+
+static void on_denied(int sig)
+{
+	(void)sig;
+	denied_seen = fd_ok(100) ? 1 : 2;	/* a system call, key still closed */
+}
+
+static int child_pkey_denied(void)
+{
+	long x = child_ctx();
+	int key = pkey_alloc(0, 0);
+
+	if (key < 0)
+		return 3;
+	if (fcntl(1, F_DUPFD, 100) != 100)	/* root only */
+		return 4;
+	if (pkey_mprotect((void *)page, KCTX_SWITCH_PAGE_SIZE, PROT_READ | PROT_WRITE, key))
+		return 5;
+	signal(SIGUSR1, on_denied);
+	page->want = (unsigned int)x;
+	pkey_set(key, PKEY_DISABLE_ACCESS);
+	if (fd_ok(100))				/* switched to x: not there */
+		return 6;
+	raise_self(SIGUSR1);
+	if (denied_seen != 1)
+		return 7;
+	if (fd_ok(100))				/* back in x after the handler */
+		return 8;
+	pkey_set(key, 0);
+	if (sw(0) || !fd_ok(100))
+		return 9;
+	return 0;
+}
+
 static void test_signal_refused(void)
 {
 	int st;
@@ -851,6 +892,10 @@ static void test_signal_refused(void)
 	st = in_child(child_unregister_in_handler, 30);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	      "sigroot: a handler that unregisters leaves the thread in root (status %#x)", st);
+	st = in_child(child_pkey_denied, 30);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "want read whatever the PKRU: switch with the page's key closed, and a "
+	      "handler's system calls in root (status %#x)", st);
 	st = in_child(child_pkey, 30);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	      "sigroot: want written at delivery and sigreturn despite PKRU (status %#x)", st);
