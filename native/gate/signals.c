@@ -10,6 +10,11 @@
  * SA_NODEFER, so that the mask a chained handler runs with is the one it
  * asked for, with SA_ONSTACK added (the thread's stack may be a domain's).
  *
+ * glibc's own signals (cancellation and setxid, 32 and 33), which its
+ * sigaction() refuses, are fronted through the kernel's rt_sigaction: their
+ * handlers use glibc's TLS, which a thread inside a domain does not have in
+ * FS.
+ *
  * The deadline signal is SIGRTMIN + 6 (40 with glibc): glibc keeps 32 and
  * 33, and libraries that take a real-time signal (timers, profilers) take
  * the first ones. Ours carry si_code SI_QUEUE, si_errno GATE_SIG_MAGIC and
@@ -39,6 +44,46 @@ static unsigned char ours[NSIG_MAX + 1];
  * must put the domain's mask back */
 static unsigned char unmask[NSIG_MAX + 1];
 static int deadline_sig;
+/* glibc's own signals: their restorer, for the kernel's rt_sigaction */
+static void (*internal[NSIG_MAX + 1])(void);
+
+/* the kernel's struct sigaction on x86-64 */
+struct ksigaction {
+	void *handler;
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+#define KSA_RESTORER 0x04000000
+
+/* An action glibc's sigaction() refused to show: the kernel's, as a
+ * struct sigaction, its restorer kept. 0 or -1. */
+static int query_internal(int sig, struct sigaction *out)
+{
+	struct ksigaction k;
+
+	if (syscall(SYS_rt_sigaction, sig, NULL, &k, 8) || !(k.flags & KSA_RESTORER))
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->sa_handler = (void (*)(int))k.handler;
+	out->sa_flags = (int)(k.flags & ~KSA_RESTORER);
+	memcpy(&out->sa_mask, &k.mask, sizeof(k.mask));
+	internal[sig] = k.restorer;
+	return 0;
+}
+
+static int set_action(int sig, const struct sigaction *sa)
+{
+	struct ksigaction k;
+
+	if (!internal[sig])
+		return sigaction(sig, sa, NULL) ? -errno : 0;
+	k.handler = (void *)sa->sa_sigaction;
+	k.flags = (unsigned long)sa->sa_flags | KSA_RESTORER;
+	k.restorer = internal[sig];
+	memcpy(&k.mask, &sa->sa_mask, sizeof(k.mask));
+	return syscall(SYS_rt_sigaction, sig, &k, NULL, 8) ? -errno : 0;
+}
 
 int gate_signal_number(void)
 {
@@ -64,6 +109,7 @@ static int has_handler(const struct sigaction *sa)
 static int install(int sig)
 {
 	struct sigaction sa;
+	int rc;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = gate_signal_front;
@@ -82,8 +128,9 @@ static int install(int sig)
 		sa.sa_flags = SA_NODEFER;
 	}
 	sa.sa_flags |= SA_SIGINFO | SA_ONSTACK;
-	if (sigaction(sig, &sa, NULL))
-		return -errno;
+	rc = set_action(sig, &sa);
+	if (rc)
+		return rc;
 	ours[sig] = 1;
 	unmask[sig] = !(sa.sa_flags & SA_NODEFER) || !sigisemptyset(&sa.sa_mask);
 	return 0;
@@ -97,8 +144,7 @@ int gate_signals_install(void)
 	for (sig = 1; sig <= NSIG_MAX; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		/* glibc refuses its own (32, 33): left alone */
-		if (sigaction(sig, NULL, old_of(sig)))
+		if (sigaction(sig, NULL, old_of(sig)) && query_internal(sig, old_of(sig)))
 			continue;
 		if (!is_fault_signal(sig) && sig != SIGSYS && sig != deadline_sig &&
 		    !has_handler(old_of(sig)))

@@ -87,5 +87,6 @@ void test_gate(void)
 		return;
 	unsupported();
 	gate_cases_run();
+	case_setxid();
 	free(gc_image);
 }
