@@ -826,47 +826,6 @@ static int child_pkey(void)
 	return 0;
 }
 
-/*
- * The kernel reads want whatever the PKRU: with the page's key
- * access-disabled, the next system call still switches, and a handler,
- * which starts with the default PKRU (that key closed too), makes system
- * calls in the root context.
- */
-static volatile int denied_seen;
-
-static void on_denied(int sig)
-{
-	(void)sig;
-	denied_seen = fd_ok(100) ? 1 : 2;	/* a system call, key still closed */
-}
-
-static int child_pkey_denied(void)
-{
-	long x = child_ctx();
-	int key = pkey_alloc(0, 0);
-
-	if (key < 0)
-		return 3;
-	if (fcntl(1, F_DUPFD, 100) != 100)	/* root only */
-		return 4;
-	if (pkey_mprotect((void *)page, KCTX_SWITCH_PAGE_SIZE, PROT_READ | PROT_WRITE, key))
-		return 5;
-	signal(SIGUSR1, on_denied);
-	page->want = (unsigned int)x;
-	pkey_set(key, PKEY_DISABLE_ACCESS);
-	if (fd_ok(100))				/* switched to x: not there */
-		return 6;
-	raise_self(SIGUSR1);
-	if (denied_seen != 1)
-		return 7;
-	if (fd_ok(100))				/* back in x after the handler */
-		return 8;
-	pkey_set(key, 0);
-	if (sw(0) || !fd_ok(100))
-		return 9;
-	return 0;
-}
-
 static void test_signal_refused(void)
 {
 	int st;
@@ -892,10 +851,6 @@ static void test_signal_refused(void)
 	st = in_child(child_unregister_in_handler, 30);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	      "sigroot: a handler that unregisters leaves the thread in root (status %#x)", st);
-	st = in_child(child_pkey_denied, 30);
-	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "want read whatever the PKRU: switch with the page's key closed, and a "
-	      "handler's system calls in root (status %#x)", st);
 	st = in_child(child_pkey, 30);
 	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	      "sigroot: want written at delivery and sigreturn despite PKRU (status %#x)", st);
@@ -1049,6 +1004,163 @@ static void test_lifecycle(void)
 	st = in_child(child_bad_page, 30);
 	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
 	      "unreadable switch page: SIGSEGV at the next syscall (status %#x)", st);
+}
+
+/*
+ * --- 6a. the switch page under a key that the thread's PKRU denies --------
+ * The kernel reads want whatever the PKRU: a thread whose switch page has
+ * a key its PKRU access-disables still switches at its next syscall, and
+ * so does a signal handler, which starts with the default PKRU (every key
+ * but 0 access-disabled). Exit codes name the step that failed.
+ */
+static int pk_key, pk_root_fd;
+static volatile int pkh_runs, pkh_rights, pkh_ppid_ok, pkh_open_ok, pkh_in_root;
+
+static int pk_page(void)
+{
+	pk_key = pkey_alloc(0, 0);
+	if (pk_key < 0)
+		return -1;
+	return pkey_mprotect((void *)page, KCTX_SWITCH_PAGE_SIZE, PROT_READ | PROT_WRITE, pk_key);
+}
+
+/* Writes want with the key enabled, then sets the key's rights */
+static void pk_want(long id, int rights)
+{
+	pkey_set(pk_key, 0);
+	page->want = id;
+	pkey_set(pk_key, rights);
+}
+
+/* S_IFMT of what fd refers to in the current context, 0 if nothing */
+static unsigned int fd_type(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? (st.st_mode & S_IFMT) : 0;
+}
+
+static int child_pkey_denied(void)
+{
+	long x = kctl(PR_KCTX_CREATE, KCTX_FILES_COPY, 0, 0);
+	unsigned int x_type, root_type, x_again, root_again;
+	int fd_x, root_has, fd_root;
+
+	if (x <= 0 || reg() != 0)
+		return 1;
+	if (pk_page() != 0)
+		return 2;
+	pk_want(x, PKEY_DISABLE_ACCESS);
+	fd_x = open("/dev/null", O_RDONLY);	/* switches into x first */
+	x_type = fd_type(fd_x);
+	pk_want(0, PKEY_DISABLE_ACCESS);
+	root_has = fd_ok(fd_x);			/* back in the root context */
+	fd_root = open("/", O_RDONLY | O_DIRECTORY);	/* the same number */
+	root_type = fd_type(fd_root);
+	pk_want(x, PKEY_DISABLE_ACCESS);
+	x_again = fd_type(fd_x);
+	pk_want(0, PKEY_DISABLE_ACCESS);
+	root_again = fd_type(fd_x);
+	if (pkey_get(pk_key) != PKEY_DISABLE_ACCESS)
+		return 3;
+	pkey_set(pk_key, 0);
+	if (fd_x < 0 || x_type != S_IFCHR)
+		return 4;
+	if (root_has)
+		return 5;
+	if (fd_root != fd_x || root_type != S_IFDIR)
+		return 6;
+	if (x_again != S_IFCHR || root_again != S_IFDIR)
+		return 7;
+	return kctl(PR_KCTX_UNREGISTER, 0, 0, 0) == 0 ? 0 : 8;
+}
+
+/* Installed without SA flags: runs with the default PKRU */
+static void on_pkey_default(int sig)
+{
+	int fd;
+
+	(void)sig;
+	pkh_runs++;
+	pkh_rights = pkey_get(pk_key);
+	pkh_ppid_ok = syscall(SYS_getppid) > 0;
+	pkh_in_root = fd_ok(pk_root_fd);
+	fd = open("/dev/null", O_RDONLY);
+	pkh_open_ok = fd >= 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+static int pkh_ok(int runs)
+{
+	return pkh_runs == runs && pkh_rights == PKEY_DISABLE_ACCESS &&
+	       pkh_ppid_ok && pkh_open_ok && pkh_in_root;
+}
+
+static int child_pkey_handler(void)
+{
+	struct sigaction sa = { .sa_handler = on_pkey_default };
+	long x = kctl(PR_KCTX_CREATE, KCTX_FILES_COPY, 0, 0);
+	int fd_x, in_x;
+
+	if (x <= 0 || reg() != 0)
+		return 1;
+	/* Not in x, created before; far from the fds x may allocate */
+	pk_root_fd = fcntl(1, F_DUPFD, 200);
+	if (pk_root_fd < 0 || pk_page() != 0)
+		return 2;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR2, &sa, NULL))
+		return 3;
+	/* From the root context, the page write-disabled as a gate leaves it */
+	pk_want(0, PKEY_DISABLE_WRITE);
+	if (!raise_self(SIGUSR2))
+		return 4;
+	if (!pkh_ok(1))
+		return 5;
+	/* From context x: the handler still runs in root, then back to x */
+	pk_want(x, PKEY_DISABLE_WRITE);
+	fd_x = open("/dev/null", O_RDONLY);	/* in x only */
+	if (fd_x < 0 || fd_ok(pk_root_fd))
+		return 6;
+	pkh_in_root = 0;
+	raise_self(SIGUSR2);
+	in_x = fd_ok(fd_x) && !fd_ok(pk_root_fd);
+	pk_want(0, 0);
+	if (!pkh_ok(2))
+		return 7;
+	if (!in_x)
+		return 8;
+	if (pkey_get(pk_key) != 0)
+		return 9;
+	return kctl(PR_KCTX_UNREGISTER, 0, 0, 0) == 0 ? 0 : 10;
+}
+
+/* Unmapped (not only PKRU-denied): EFAULT and SIGSEGV as before */
+static int child_unmapped_page(void)
+{
+	if (reg() != 0)
+		return 1;
+	munmap((void *)page, KCTX_SWITCH_PAGE_SIZE);
+	syscall(SYS_getppid);		/* the switch page cannot be read */
+	return 4;
+}
+
+static void test_pkey_denied(void)
+{
+	int st;
+
+	st = in_child(child_pkey_denied, 30);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "pkey: switch page access-disabled by PKRU: switches work, fd N differs per context (status %#x)",
+	      st);
+	st = in_child(child_pkey_handler, 30);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "pkey: handler with the default PKRU makes syscalls, from root and from a context (status %#x)",
+	      st);
+	st = in_child(child_unmapped_page, 30);
+	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	      "unmapped switch page: SIGSEGV at the next syscall (status %#x)", st);
 }
 
 /* --- 6b. threads switching at random while contexts come and go -------- */
@@ -1256,6 +1368,7 @@ int main(void)
 	test_signal_refused();
 	test_seccomp();
 	test_lifecycle();
+	test_pkey_denied();
 	test_stress();
 	test_many();
 	test_fuzz();
