@@ -77,6 +77,9 @@ class MpkAttackTest {
                     assertEquals(MpkMachine.backend(), ref.getProperty("cordon.backend"),
                             bundle + " runs on " + MpkMachine.backend());
                     Hostile h = osgi.context().getService(ref);
+                    if (h == null) {
+                        continue; // unregistered since the lookup: a restart under way
+                    }
                     try {
                         h.echo(1);
                         return h;
