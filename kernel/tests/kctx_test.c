@@ -826,34 +826,41 @@ static int child_pkey(void)
 	return 0;
 }
 
+/* Each in a child: its exit status (>= 0), or -SIGNAL for the signal
+ * that must end it */
 static void test_signal_refused(void)
 {
-	int st;
+	static const struct {
+		int (*fn)(void);
+		int want;
+		const char *what;
+	} cases[] = {
+		{ child_raw_sigreturn, -SIGSEGV,
+		  "raw rt_sigreturn in a context: SIGSEGV" },
+		{ child_sigreturn_in_ctx, -SIGSEGV,
+		  "a handler returning from a context (genuine frame): SIGSEGV" },
+		{ child_sigreturn_caught, 42,
+		  "the SIGSEGV of a refused rt_sigreturn is handled in root" },
+		{ child_bad_id, -SIGSEGV,
+		  "a frame with id KCTX_MAX is a bad frame: SIGSEGV" },
+		{ child_ro_page, -SIGSEGV,
+		  "read-only switch page in a context: SIGSEGV at delivery" },
+		{ child_forged_unregistered, 0,
+		  "UC_KCTX is ignored for a thread without a switch page" },
+		{ child_unregister_in_handler, 0,
+		  "a handler that unregisters leaves the thread in root" },
+		{ child_pkey, 0,
+		  "want written at delivery and sigreturn despite PKRU" },
+	};
+	unsigned i;
+	int st, ok;
 
-	st = in_child(child_raw_sigreturn, 30);
-	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
-	      "sigroot: raw rt_sigreturn in a context: SIGSEGV (status %#x)", st);
-	st = in_child(child_sigreturn_in_ctx, 30);
-	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
-	      "sigroot: a handler returning from a context (genuine frame): SIGSEGV (status %#x)", st);
-	st = in_child(child_sigreturn_caught, 30);
-	check(WIFEXITED(st) && WEXITSTATUS(st) == 42,
-	      "sigroot: the SIGSEGV of a refused rt_sigreturn is handled in root (status %#x)", st);
-	st = in_child(child_bad_id, 30);
-	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
-	      "sigroot: a frame with id KCTX_MAX is a bad frame: SIGSEGV (status %#x)", st);
-	st = in_child(child_ro_page, 30);
-	check(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
-	      "sigroot: read-only switch page in a context: SIGSEGV at delivery (status %#x)", st);
-	st = in_child(child_forged_unregistered, 30);
-	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "sigroot: UC_KCTX is ignored for a thread without a switch page (status %#x)", st);
-	st = in_child(child_unregister_in_handler, 30);
-	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "sigroot: a handler that unregisters leaves the thread in root (status %#x)", st);
-	st = in_child(child_pkey, 30);
-	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "sigroot: want written at delivery and sigreturn despite PKRU (status %#x)", st);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		st = in_child(cases[i].fn, 30);
+		ok = cases[i].want < 0 ? WIFSIGNALED(st) && WTERMSIG(st) == -cases[i].want
+				       : WIFEXITED(st) && WEXITSTATUS(st) == cases[i].want;
+		check(ok, "sigroot: %s (status %#x)", cases[i].what, st);
+	}
 }
 
 /* --- 5c. a seccomp filter per context ------------------------------------ */
