@@ -82,6 +82,32 @@ static int init_domain(struct cordon_mpk_domain *d, char *err, size_t errlen)
 	return rc < 0 ? rc : -ENOEXEC;
 }
 
+static int id_ok(int64_t id)
+{
+	return id >= 0 && id <= CORDON_MPK_ID_MAX;
+}
+
+/* The uid and gid of cfg: 0, or -EINVAL with why in err. */
+static int check_ids(const struct cordon_mpk_config *cfg, char *err, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (!(cfg->flags & CORDON_MPK_OWN_IDS)) {
+		if (cfg->uid || cfg->gid)
+			why = "uid/gid given without CORDON_MPK_OWN_IDS";
+	} else if (!(cfg->flags & CORDON_MPK_KERNEL_CONTEXT)) {
+		why = "only uswitch domains can have a uid of their own: an mpk domain's system "
+		      "calls run with the calling thread's credentials, which are the process's";
+	} else if (!id_ok(cfg->uid) || !id_ok(cfg->gid)) {
+		why = "uid/gid out of range (0..4294967294)";
+	}
+	if (!why)
+		return 0;
+	if (err && errlen)
+		snprintf(err, errlen, "%s", why);
+	return -EINVAL;
+}
+
 API int cordon_mpk_create(const void *image, size_t image_len,
 			  const struct cordon_mpk_config *cfg,
 			  struct cordon_mpk_domain **out, char *err, size_t errlen)
@@ -96,6 +122,9 @@ API int cordon_mpk_create(const void *image, size_t image_len,
 		return -EINVAL;
 	}
 	*out = NULL;
+	rc = check_ids(cfg, err, errlen);
+	if (rc)
+		return rc;
 	rc = gate_global_init();
 	if (rc) {
 		if (err && errlen)

@@ -3,8 +3,9 @@
  * inside, by a short-lived thread that switches into it: the context
  * starts as a copy of the process's file table (so that the data
  * directory's fd is there to chroot to), then it is rooted at the data
- * directory, every fd is closed, the capabilities are dropped, and the
- * seccomp filter of kctx_filter.c is attached. The thread needs
+ * directory, every fd is closed, the domain's uid and gid are taken (if
+ * it has its own), the capabilities are dropped, and the seccomp filter of
+ * kctx_filter.c is attached. The thread needs
  * no_new_privs for the filter, which is why it is not a JVM thread.
  *
  * A context stays in use by a thread until that thread's next system
@@ -80,6 +81,9 @@ static void destroy_pending(void)
 
 struct setup {
 	int id, dirfd;
+	int own_ids;
+	uid_t uid;
+	gid_t gid;
 	struct sock_fprog prog;
 	int rc;
 	const char *step;
@@ -92,6 +96,20 @@ static int fail(struct setup *s, const char *step)
 	return -1;
 }
 
+/* The domain's uid and gid, no supplementary groups; while capabilities
+ * last. Raw system calls: glibc's wrappers would change every thread of the
+ * process (setxid), and only this thread's context may change. */
+static int take_ids(struct setup *s)
+{
+	if (syscall(SYS_setgroups, 0, NULL))
+		return fail(s, "setgroups");
+	if (syscall(SYS_setresgid, s->gid, s->gid, s->gid))
+		return fail(s, "setresgid to the domain's gid");
+	if (syscall(SYS_setresuid, s->uid, s->uid, s->uid))
+		return fail(s, "setresuid to the domain's uid");
+	return 0;
+}
+
 /* In the context: everything that makes it the domain's. */
 static int shape(struct setup *s)
 {
@@ -102,6 +120,8 @@ static int shape(struct setup *s)
 		return fail(s, "chroot to the data directory");
 	if (syscall(SYS_close_range, 0, ~0u, 0))
 		return fail(s, "close_range");
+	if (s->own_ids && take_ids(s))
+		return -1;
 	memset(none, 0, sizeof(none));
 	if (syscall(SYS_capset, &h, none))
 		return fail(s, "capset");
@@ -160,7 +180,11 @@ int gate_kctx_create(struct cordon_mpk_domain *d, const struct cordon_mpk_config
 		     char *err, size_t errlen)
 {
 	struct sock_filter prog[128];
-	struct setup s = { .dirfd = cfg->data_dir_fd, .step = "" };
+	struct setup s = {
+		.dirfd = cfg->data_dir_fd, .step = "",
+		.own_ids = !!(cfg->flags & CORDON_MPK_OWN_IDS),
+		.uid = (uid_t)cfg->uid, .gid = (gid_t)cfg->gid,
+	};
 	pthread_t t;
 	int n;
 

@@ -139,6 +139,19 @@ CORDON_EXPORT int64_t h_open_passwd(uint8_t *out, size_t cap)
     return (int64_t)got;
 }
 
+/* Create a file where it may (uswitch: "/" is its data directory); who owns
+ * it tells whose uid the domain's system calls ran as. */
+CORDON_EXPORT int64_t h_create_file(void)
+{
+    int fd = open("/created-by-domain", O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -errno;
+    ssize_t n = write(fd, "mine\n", 5);
+    int e = errno;
+    close(fd);
+    return n < 0 ? -e : n;
+}
+
 /*
  * Start a shell. The raw fork system call, not musl's fork(): that one reads
  * and writes musl's thread structure through the thread pointer, which in a

@@ -43,6 +43,15 @@ struct cordon_mpk_domain;
  * memory, signal and process calls trap to the gate as for mpk. At most
  * 63 per process. */
 #define CORDON_MPK_KERNEL_CONTEXT (1u << 1)
+/* With CORDON_MPK_KERNEL_CONTEXT: the context's system calls run as
+ * cfg->uid and cfg->gid, with no supplementary groups (the creator needs
+ * CAP_SETUID and CAP_SETGID). Without a kernel context it is refused
+ * (-EINVAL): an mpk domain's calls run on the caller's thread, whose
+ * credentials are the process's. */
+#define CORDON_MPK_OWN_IDS (1u << 2)
+
+/* the largest uid or gid; (uid_t)-1 means "unchanged" to the kernel */
+#define CORDON_MPK_ID_MAX 0xfffffffeLL
 
 struct cordon_mpk_config {
 	size_t heap_size;     /* the domain's malloc heap */
@@ -52,6 +61,10 @@ struct cordon_mpk_config {
 	int data_dir_fd;      /* O_PATH/O_DIRECTORY fd it may open files under, or -1 */
 	unsigned syscalls;    /* CORDON_SYS_* granted */
 	unsigned flags;       /* CORDON_MPK_* */
+	/* with CORDON_MPK_OWN_IDS: 0..CORDON_MPK_ID_MAX; else 0 (a zeroed
+	 * config keeps the creator's ids) */
+	int64_t uid;
+	int64_t gid;
 };
 
 /* 1 if mpk domains can run here (PKU, OSPKE, FSGSBASE, Syscall User

@@ -329,6 +329,7 @@ int main(int argc, char **argv)
 	if (!check(cordon_mpk_supported(NULL, 0) == 1, "cordon_mpk_supported()"))
 		goto out;
 	gate_cases_run();
+	case_own_ids_refused();
 	printf("note: the same with software-only domains\n");
 	gc_flags = CORDON_MPK_SOFTWARE_ONLY;
 	case_basic();

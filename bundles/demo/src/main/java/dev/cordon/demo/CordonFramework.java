@@ -36,7 +36,7 @@ public final class CordonFramework implements AutoCloseable {
             "org.slf4j.helpers;version=2.0.17",
             "dev.cordon.isolation;version=1.0.0",
             "dev.cordon.bundles.zlib;version=1.0.0",
-            "dev.cordon.bundles.hostile;version=1.2.0",
+            "dev.cordon.bundles.hostile;version=1.3.0",
             "dev.cordon.bundles.example;version=1.0.0");
 
     private final Framework framework;

@@ -20,11 +20,13 @@ import org.osgi.framework.Bundle;
 
 /** What a policy narrows is enforced by the sandbox, not just parsed. */
 class PolicyEnforcementTest {
+    /** uswitch domains here run as uid and gid FIRST_UID + bundle id; elsewhere the property is not applied. */
+    private static final long FIRST_UID = 200000;
     private static CordonFramework osgi;
 
     @BeforeAll
     static void start() throws Exception {
-        osgi = Framework.start("policy");
+        osgi = Framework.start("policy", Map.of("dev.cordon.uswitch.uids", FIRST_UID + "-" + (FIRST_UID + 65535)));
     }
 
     @AfterAll
@@ -60,15 +62,24 @@ class PolicyEnforcementTest {
         assertTrue(r == -13 || r == -2, "/etc/passwd stays out of reach (EACCES or ENOENT), got " + r);
     }
 
+    /** The variant's bundle; the test is skipped unless its domain runs on uswitch. */
+    private static Bundle onUswitch(String name) {
+        Bundle bundle = Arrays.stream(osgi.context().getBundles())
+                .filter(b -> b.getSymbolicName().equals("dev.cordon.itest." + name)).findFirst().orElseThrow();
+        String backend = (String) bundle.getRegisteredServices()[0].getProperty("cordon.backend");
+        Assumptions.assumeTrue(backend.equals("uswitch"), "runs on " + backend + ", not uswitch");
+        return bundle;
+    }
+
+    private static Path dataDir(Bundle bundle) {
+        return bundle.getBundleContext().getDataFile("cordon-data").toPath();
+    }
+
     /** uswitch: the domain's "/" is its data directory (its kernel context's root). */
     @Test
     void filesData_OnUswitch_SlashIsTheDataDirectory() throws Exception {
         Hostile rooted = hostileWith("rooted", "native/hostile.so;files=data");
-        Bundle bundle = Arrays.stream(osgi.context().getBundles())
-                .filter(b -> b.getSymbolicName().equals("dev.cordon.itest.rooted")).findFirst().orElseThrow();
-        String backend = (String) bundle.getRegisteredServices()[0].getProperty("cordon.backend");
-        Assumptions.assumeTrue(backend.equals("uswitch"), "runs on " + backend + ", not uswitch");
-        Path data = bundle.getBundleContext().getDataFile("cordon-data").toPath();
+        Path data = dataDir(onUswitch("rooted"));
         Files.createDirectories(data.resolve("etc"));
         Files.writeString(data.resolve("etc/passwd"), "the domain's own\n");
         byte[] out = new byte[4096];
@@ -76,6 +87,20 @@ class PolicyEnforcementTest {
         assertTrue(n > 0, "/etc/passwd opens, got " + n);
         assertEquals("the domain's own\n", new String(out, 0, n, StandardCharsets.UTF_8),
                 "/etc/passwd is the file under the data directory");
+    }
+
+    /** uswitch with dev.cordon.uswitch.uids: the domain's files belong to the uid the host gave it. */
+    @Test
+    void filesData_OnUswitch_FilesBelongToTheDomainsOwnUid() throws Exception {
+        Hostile owner = hostileWith("owner", "native/hostile.so;files=data");
+        Bundle bundle = onUswitch("owner");
+        assertEquals(5, owner.createFile(), "the domain creates /created-by-domain");
+        Path file = dataDir(bundle).resolve("created-by-domain");
+        long uid = FIRST_UID + bundle.getBundleId();
+        assertEquals(uid, ((Integer) Files.getAttribute(file, "unix:uid")).longValue(), "owner");
+        assertEquals(uid, ((Integer) Files.getAttribute(file, "unix:gid")).longValue(), "group");
+        assertEquals(uid, ((Integer) Files.getAttribute(dataDir(bundle), "unix:uid")).longValue(),
+                "the data directory was given to the domain's uid");
     }
 
     @Test

@@ -32,6 +32,13 @@ public interface Hostile {
     @ReturnsLengthOf(0)
     int openPasswd(byte[] out);
 
+    /**
+     * Creates {@code /created-by-domain} (0600) and writes to it: bytes written, or
+     * -errno. On uswitch "/" is the data directory, and the file must belong to the
+     * uid the host gave the domain, never the JVM's.
+     */
+    long createFile();
+
     /** The child's pid if fork succeeded, else -errno. */
     long forkExec();
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -41,6 +42,7 @@ public final class Domain {
     private final List<MethodPlan> plans = new ArrayList<>();
     private final Backend backend;
     private final Path dataDir;
+    private final OptionalLong uid;
     private final Executor restarter;
     private final LongAdder calls = new LongAdder();
     private final AtomicLong faults = new AtomicLong();
@@ -52,13 +54,14 @@ public final class Domain {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     Domain(Bundle bundle, Policy policy, byte[] image, List<ServiceBinding> services, Backend backend,
-            Path dataDir, Executor restarter) {
+            Path dataDir, OptionalLong uid, Executor restarter) {
         this.bundle = bundle;
         this.policy = policy;
         this.image = image;
         this.services = services;
         this.backend = backend;
         this.dataDir = dataDir;
+        this.uid = uid;
         this.restarter = restarter;
         services.forEach(s -> plans.addAll(s.plans()));
     }
@@ -73,7 +76,7 @@ public final class Domain {
     private Incarnation newIncarnation() throws DomainStartException {
         Incarnation[] self = new Incarnation[1];
         DomainSpec spec = new DomainSpec(bundle.getSymbolicName(), policy, image, dataDir,
-                reason -> restarter.execute(() -> failed(self[0], reason)));
+                reason -> restarter.execute(() -> failed(self[0], reason)), uid);
         Sandbox sandbox = backend.start(spec);
         try {
             self[0] = new Incarnation(bundle.getSymbolicName(), sandbox, plans, calls, faults::incrementAndGet);

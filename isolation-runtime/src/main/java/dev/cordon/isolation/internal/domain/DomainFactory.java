@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import org.osgi.framework.Bundle;
 import org.slf4j.Logger;
@@ -30,10 +32,13 @@ public final class DomainFactory {
 
     private final BackendSelector selector;
     private final Executor restarter;
+    /** Null: every domain runs with the JVM's uid. */
+    private final DomainUids uids;
 
-    public DomainFactory(BackendSelector selector, Executor restarter) {
+    public DomainFactory(BackendSelector selector, Executor restarter, DomainUids uids) {
         this.selector = selector;
         this.restarter = restarter;
+        this.uids = uids;
     }
 
     /** Builds and starts the domain; every failure is one line naming the bundle and the cause. */
@@ -60,8 +65,9 @@ public final class DomainFactory {
         if (backend.kind() == BackendChoice.INPROCESS) {
             LOG.warn("Cordon: *** {} runs IN-PROCESS: NO ISOLATION, a fault in its native code ends the JVM ***", name);
         }
+        OptionalLong uid = uidOf(bundle, name, backend);
         Domain domain = new Domain(bundle, policy, readImage(bundle, name, policy.image()), bindings, backend,
-                dataDir(bundle, name, policy), restarter);
+                dataDir(bundle, name, policy, uid), uid, restarter);
         domain.start();
         return domain;
     }
@@ -94,7 +100,24 @@ public final class DomainFactory {
         }
     }
 
-    private static Path dataDir(Bundle bundle, String name, Policy policy) throws DomainStartException {
+    /** uswitch domains get a uid of their own from {@link DomainUids}; the log says when one cannot. */
+    private OptionalLong uidOf(Bundle bundle, String name, Backend backend) throws DomainStartException {
+        if (uids == null) {
+            return OptionalLong.empty();
+        }
+        if (backend.kind() != BackendChoice.USWITCH) {
+            LOG.info("Cordon: {} on {}: {} not applied, its native code runs with the JVM's uid"
+                    + " (only uswitch domains have a uid of their own)", name, backend.label(), DomainUids.PROPERTY);
+            return OptionalLong.empty();
+        }
+        long uid = uids.uidOf(name, bundle.getBundleId());
+        LOG.info("Cordon: {} runs as uid and gid {} ({})", name, uid, DomainUids.PROPERTY);
+        return OptionalLong.of(uid);
+    }
+
+    /** Created if need be; with a uid, owned by it before the domain (its kernel context) is made. */
+    private static Path dataDir(Bundle bundle, String name, Policy policy, OptionalLong uid)
+            throws DomainStartException {
         if (!policy.files()) {
             return null;
         }
@@ -102,10 +125,22 @@ public final class DomainFactory {
         if (area == null) {
             throw new DomainStartException(name + ": files=data but the framework gives the bundle no data area");
         }
+        Path dir;
         try {
-            return Files.createDirectories(area.toPath()).toRealPath();
+            dir = Files.createDirectories(area.toPath()).toRealPath();
         } catch (IOException e) {
             throw new DomainStartException(name + ": cannot create data directory " + area + ": " + e.getMessage(), e);
         }
+        if (uid.isPresent()) {
+            try {
+                // the int is the uid_t's bits: uids past 2^31 come out negative here
+                Files.setAttribute(dir, "unix:uid", (int) uid.getAsLong(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(dir, "unix:gid", (int) uid.getAsLong(), LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | UnsupportedOperationException e) {
+                throw new DomainStartException(name + ": cannot give data directory " + dir + " to uid "
+                        + uid.getAsLong() + ": " + e, e);
+            }
+        }
+        return dir;
     }
 }

@@ -3,6 +3,7 @@ package dev.cordon.isolation.internal.extender;
 import dev.cordon.isolation.Domains;
 import dev.cordon.isolation.internal.domain.DomainFactory;
 import dev.cordon.isolation.internal.domain.DomainRegistry;
+import dev.cordon.isolation.internal.domain.DomainUids;
 import dev.cordon.isolation.internal.shell.CordonCommands;
 import java.util.Hashtable;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.util.tracker.BundleTracker;
 
 /** Starts the extender, the {@link Domains} service and the Gogo commands. */
@@ -19,11 +21,17 @@ public final class CordonActivator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) throws Exception {
+        DomainUids uids;
+        try {
+            uids = DomainUids.parse(context.getProperty(DomainUids.PROPERTY));
+        } catch (IllegalArgumentException e) {
+            throw new BundleException("Cordon: not started: " + e.getMessage(), BundleException.ACTIVATOR_ERROR);
+        }
         NativeArtifacts natives = NativeArtifacts.unpack(context.getBundle());
         background = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-restarter").factory());
         DomainRegistry registry = new DomainRegistry();
         DomainFactory factory = new DomainFactory(
-                Backends.selector(natives, context.getProperty(Backends.ENABLED_PROPERTY)), background);
+                Backends.selector(natives, context.getProperty(Backends.ENABLED_PROPERTY)), background, uids);
         // ACTIVE only: a bundle passes through STARTING first, and a refusal there would
         // be retried (and logged again) on ACTIVE. A lazy bundle gets its domain when activated.
         tracker = new BundleTracker<>(context, Bundle.ACTIVE,

@@ -52,8 +52,11 @@ final class MpkSandbox implements Sandbox {
             if (spec.dataDir() != null) {
                 fd = Libc.openDirectory(spec.dataDir());
             }
+            // a uid on an mpk domain is refused by the native side: never dropped here
+            long uid = spec.uid().orElse(0);
             domain = library.create(spec.image(), new MpkLibrary.Config(policy.memoryBytes(), policy.arenaBytes(),
-                    STACK_BYTES, policy.threads(), fd, syscallGroups(policy), flags));
+                    STACK_BYTES, policy.threads(), fd, syscallGroups(policy),
+                    flags | (spec.uid().isPresent() ? MpkLibrary.OWN_IDS : 0), uid, uid));
         } catch (IOException e) {
             if (fd >= 0) {
                 Libc.close(fd);

@@ -37,12 +37,14 @@ public final class MpkLibrary {
     public static final int SOFTWARE_ONLY = 1;
     /** A uswitch domain: its own kernel context as well (CORDON_MPK_KERNEL_CONTEXT). */
     public static final int KERNEL_CONTEXT = 2;
+    /** With {@link #KERNEL_CONTEXT}: the domain runs as {@code uid} and {@code gid} (CORDON_MPK_OWN_IDS). */
+    public static final int OWN_IDS = 4;
 
     /** struct cordon_mpk_config */
     public static final StructLayout CONFIG = MemoryLayout.structLayout(
             JAVA_LONG.withName("heap_size"), JAVA_LONG.withName("arena_size"), JAVA_LONG.withName("stack_size"),
             JAVA_INT.withName("lanes"), JAVA_INT.withName("data_dir_fd"), JAVA_INT.withName("syscalls"),
-            JAVA_INT.withName("flags"));
+            JAVA_INT.withName("flags"), JAVA_LONG.withName("uid"), JAVA_LONG.withName("gid"));
     private static final VarHandle HEAP = field("heap_size");
     private static final VarHandle ARENA = field("arena_size");
     private static final VarHandle STACK = field("stack_size");
@@ -50,6 +52,8 @@ public final class MpkLibrary {
     private static final VarHandle DATA_DIR = field("data_dir_fd");
     private static final VarHandle SYSCALLS = field("syscalls");
     private static final VarHandle FLAGS = field("flags");
+    private static final VarHandle UID = field("uid");
+    private static final VarHandle GID = field("gid");
 
     private static final int TEXT_LEN = 512;
 
@@ -118,9 +122,15 @@ public final class MpkLibrary {
         }
     }
 
-    /** The parameters of {@link #create}. */
+    /** The parameters of {@link #create}; {@code uid} and {@code gid} count only with {@link #OWN_IDS}. */
     public record Config(long heapBytes, long arenaBytes, long stackBytes, int lanes, int dataDirFd,
-            int syscalls, int flags) {
+            int syscalls, int flags, long uid, long gid) {
+
+        /** With the creator's uid and gid. */
+        public Config(long heapBytes, long arenaBytes, long stackBytes, int lanes, int dataDirFd, int syscalls,
+                int flags) {
+            this(heapBytes, arenaBytes, stackBytes, lanes, dataDirFd, syscalls, flags, 0, 0);
+        }
     }
 
     /** Creates a domain; returns its handle. */
@@ -139,6 +149,8 @@ public final class MpkLibrary {
             DATA_DIR.set(cfg, 0L, config.dataDirFd());
             SYSCALLS.set(cfg, 0L, config.syscalls());
             FLAGS.set(cfg, 0L, config.flags());
+            UID.set(cfg, 0L, config.uid());
+            GID.set(cfg, 0L, config.gid());
             MemorySegment out = a.allocate(ADDRESS);
             MemorySegment err = a.allocate(TEXT_LEN);
             int rc = (int) create.invokeExact(bytes, (long) image.length, cfg, out, err, (long) TEXT_LEN);
