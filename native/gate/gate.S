@@ -122,7 +122,17 @@ gate_enter:
 	xorps %xmm13, %xmm13
 	xorps %xmm14, %xmm14
 	xorps %xmm15, %xmm15
-2:	movl $1, %gs:SW_IN_CALL
+	/* x87: the host's last values stay in the registers under empty
+	 * tags, where the domain's FXSAVE would read them; zero all eight
+	 * (emms first, so no push can overflow; fninit costs ~20x more) */
+2:	emms
+	.rept 8
+	fldz
+	.endr
+	.rept 8
+	fstp %st(0)
+	.endr
+	movl $1, %gs:SW_IN_CALL
 	movb $SIDE_DOMAIN, %gs:SW_SIDE
 	movzbl %gs:SW_DSEL, %eax
 	movb %al, %gs:SW_SELECTOR
@@ -235,6 +245,7 @@ gate_ret_window:
 	pushq $GATE_RFLAGS_CLEAN
 	popfq
 	ldmxcsr REC_MXCSR(%rcx)
+	emms				/* a domain may leave the x87 stack full, or in MMX mode */
 	fldcw REC_FCW(%rcx)
 	movl $0, %gs:SW_IN_CALL
 	movb $0, %gs:SW_HW

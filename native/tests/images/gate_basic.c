@@ -43,6 +43,29 @@ __asm__(".globl peek_regs\n.type peek_regs,@function\npeek_regs:\n"
 	"movq %xmm\\n, %rcx\n or %rcx, %rax\n .endr\n"
 	"ret\n.size peek_regs, .-peek_regs\n");
 
+/* OR of the eight x87 registers as FXSAVE stores them, empty tags or not */
+CORDON_EXPORT int64_t peek_x87(void)
+{
+	unsigned char area[512] __attribute__((aligned(16)));
+	uint64_t acc = 0, mant;
+	uint16_t exp;
+	int i;
+
+	__asm__ volatile("fxsave64 %0" : "=m"(area));
+	for (i = 0; i < 8; i++) {
+		memcpy(&mant, area + 32 + 16 * i, 8);
+		memcpy(&exp, area + 40 + 16 * i, 2);
+		acc |= mant | exp;
+	}
+	return (int64_t)acc;
+}
+
+/* Leaves the x87 stack full (eight pushes, no pops) and returns 5: the
+ * host's own x87 arithmetic must still work after it. */
+__asm__(".globl leave_x87_full\n.type leave_x87_full,@function\nleave_x87_full:\n"
+	".rept 8\n fld1\n .endr\n mov $5, %eax\n ret\n"
+	".size leave_x87_full, .-leave_x87_full\n");
+
 /* Clobbers every callee-saved register, MXCSR's rounding, DF and AC,
  * then returns 7: the gate must give the host its own back. */
 __asm__(".globl clobber_regs\n.type clobber_regs,@function\nclobber_regs:\n"
