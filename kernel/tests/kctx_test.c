@@ -31,6 +31,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -144,6 +145,10 @@ static void test_validation(void)
 	check(kctl(99, 0, 0, 0) == -EINVAL, "unknown op 99: EINVAL");
 	check(kctl(PR_KCTX_CREATE, 0, 0, 0) == -EINVAL, "create without a file-table mode: EINVAL");
 	check(kctl(PR_KCTX_CREATE, 4, 0, 0) == -EINVAL, "create with unknown flag 4: EINVAL");
+	check(kctl(PR_KCTX_CREATE, KCTX_FILES_COPY | 0x80, 0, 0) == -EINVAL,
+	      "create with unknown flag 0x80: EINVAL");
+	check(kctl(PR_KCTX_CREATE, KCTX_NEWUTS, 0, 0) == -EINVAL,
+	      "create with a namespace but no file-table mode: EINVAL");
 	check(kctl(PR_KCTX_CREATE, ~0UL, 0, 0) == -EINVAL, "create with all flags: EINVAL");
 	check(kctl(PR_KCTX_CREATE, KCTX_FILES_COPY, 1, 0) == -EINVAL, "create with arg4 != 0: EINVAL");
 	check(kctl(PR_KCTX_CREATE, KCTX_FILES_COPY, 0, 1) == -EINVAL, "create with arg5 != 0: EINVAL");
@@ -303,6 +308,91 @@ static void test_creds(void)
 	check(kctl(PR_KCTX_DESTROY, x, 0, 0) == 0 && kctl(PR_KCTX_UNREGISTER, 0, 0, 0) == 0,
 	      "creds: destroy and unregister");
 	prctl(PR_SET_DUMPABLE, 1);
+}
+
+/* --- 3b. namespaces of a context's own ------------------------------------- */
+/* this thread's namespace of that kind, as "uts:[4026531838]" */
+static void ns_of(const char *kind, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/thread-self/ns/%s", kind);
+	n = readlink(path, buf, len - 1);
+	buf[n > 0 ? n : 0] = 0;
+}
+
+static int child_ns_unprivileged(void)
+{
+	if (setresuid(1000, 1000, 1000))	/* and every capability with it */
+		return 10;
+	if (kctl(PR_KCTX_CREATE, KCTX_FILES_COPY | KCTX_NEWUTS, 0, 0) != -EPERM)
+		return 11;
+	return kctl(PR_KCTX_CREATE, KCTX_FILES_COPY, 0, 0) > 0 ? 0 : 12;
+}
+
+static void test_namespaces(void)
+{
+	static const char *const kinds[] = { "net", "uts", "ipc" };
+	char root[3][64], in_x[3][64], in_y[3][64], back[3][64], host0[65], host1[65];
+	long x = kctl(PR_KCTX_CREATE, KCTX_FILES_SHARE | KCTX_NEWNET | KCTX_NEWUTS | KCTX_NEWIPC, 0, 0);
+	long y = kctl(PR_KCTX_CREATE, KCTX_FILES_SHARE, 0, 0);
+	struct utsname u;
+	long before, after;
+	int i, differ = 0, same_y = 0, same_back = 0, named, unshare_in, st, made = 0;
+
+	check(x > 0 && y > 0 && reg() == 0, "ns: contexts %ld (new net, uts, ipc) and %ld (none)", x, y);
+	uname(&u);
+	snprintf(host0, sizeof(host0), "%s", u.nodename);
+	for (i = 0; i < 3; i++)
+		ns_of(kinds[i], root[i], sizeof(root[i]));
+	sw(x);
+	for (i = 0; i < 3; i++)
+		ns_of(kinds[i], in_x[i], sizeof(in_x[i]));
+	named = sethostname("kctx-ns", 7) == 0;
+	unshare_in = unshare(CLONE_NEWUTS) ? errno : 0;
+	sw(y);
+	for (i = 0; i < 3; i++)
+		ns_of(kinds[i], in_y[i], sizeof(in_y[i]));
+	sw(0);
+	for (i = 0; i < 3; i++) {
+		ns_of(kinds[i], back[i], sizeof(back[i]));
+		differ += root[i][0] && strcmp(root[i], in_x[i]) != 0;
+		same_y += root[i][0] && strcmp(root[i], in_y[i]) == 0;
+		same_back += root[i][0] && strcmp(root[i], back[i]) == 0;
+	}
+	uname(&u);
+	snprintf(host1, sizeof(host1), "%s", u.nodename);
+	check(differ == 3, "ns: net, uts and ipc differ in the context (%s in, %s out)", in_x[0], root[0]);
+	check(same_y == 3, "ns: a context without namespaces has the thread's (%d of 3)", same_y);
+	check(same_back == 3, "ns: the thread's own again in the root context (%d of 3)", same_back);
+	check(named && strcmp(host0, host1) == 0,
+	      "ns: sethostname in the context leaves the root's hostname (%s)", host1);
+	sw(x);
+	uname(&u);
+	sw(0);
+	check(strcmp(u.nodename, "kctx-ns") == 0, "ns: the context keeps its hostname (%s)", u.nodename);
+	check(unshare_in == EPERM, "ns: unshare(CLONE_NEWUTS) in a context: EPERM (%d)", unshare_in);
+	check(kctl(PR_KCTX_DESTROY, x, 0, 0) == 0 && kctl(PR_KCTX_DESTROY, y, 0, 0) == 0,
+	      "ns: destroy both");
+	st = in_child(child_ns_unprivileged, 30);
+	check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "ns: without CAP_SYS_ADMIN a context with namespaces is EPERM, one without is fine (%#x)", st);
+
+	/* namespaces go with their context: 100 created, entered, destroyed */
+	sleep(1);
+	before = slab_kb();
+	for (i = 0; i < 100; i++) {
+		long z = kctl(PR_KCTX_CREATE, KCTX_FILES_EMPTY | KCTX_NEWNET | KCTX_NEWUTS | KCTX_NEWIPC,
+			      0, 0);
+
+		made += z > 0 && sw(z) == 0 && sw(0) == 0 && kctl(PR_KCTX_DESTROY, z, 0, 0) == 0;
+	}
+	sleep(3);	/* network namespaces are freed by a work queue */
+	after = slab_kb();
+	check(made == 100, "ns: 100 contexts with namespaces created, entered, destroyed (%d)", made);
+	check(after - before < 1024, "ns: slab back to baseline: %ld kB before, %ld kB after", before, after);
+	check(kctl(PR_KCTX_UNREGISTER, 0, 0, 0) == 0, "ns: unregister");
 }
 
 /* --- 4. EBUSY, two threads in different contexts --------------------------- */
@@ -1173,6 +1263,7 @@ static void test_pkey_denied(void)
 /* --- 6b. threads switching at random while contexts come and go -------- */
 static long stress_ctx[4];
 static volatile int stress_stop;
+static volatile long stress_done[4];	/* requests made, per thread */
 
 static void *stress_thread(void *arg)
 {
@@ -1189,16 +1280,29 @@ static void *stress_thread(void *arg)
 		r = sw(id);
 		/* ctx[3] comes and goes: ENOENT is fine there */
 		bad += r != 0 && !(r == -ENOENT && id == stress_ctx[3]);
-		n++;
+		stress_done[(long)arg] = ++n;
 	}
 	sw(0);
 	return (void *)(bad ? -1L : n);
 }
 
+/* the fewest requests any stress thread has made so far */
+static long stress_least(void)
+{
+	long least = stress_done[0];
+	int i;
+
+	for (i = 1; i < 4; i++)
+		if (stress_done[i] < least)
+			least = stress_done[i];
+	return least;
+}
+
 static void test_stress(void)
 {
 	pthread_t th[4];
-	long before, after, total = 0, busy = 0, destroyed = 0;
+	long before, after, total = 0, busy = 0, destroyed = 0, rounds;
+	struct timespec t0, t1;
 	int i, ok = 1;
 	void *ret;
 
@@ -1207,11 +1311,23 @@ static void test_stress(void)
 	for (i = 0; i < 4; i++)
 		stress_ctx[i] = kctl(PR_KCTX_CREATE, i == 0 ? KCTX_FILES_SHARE : KCTX_FILES_COPY, 0, 0);
 	stress_stop = 0;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
+		stress_done[i] = 0;
 		pthread_create(&th[i], NULL, stress_thread, (void *)(long)i);
-	for (i = 0; i < 20000; i++) {
-		long r = kctl(PR_KCTX_DESTROY, stress_ctx[3], 0, 0);
+	}
+	/* 20000 destroys at least, and until every thread has raced with
+	 * them for 1000 requests: on a loaded host the threads may not run
+	 * at all during the first 20000 (60 s at most) */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (rounds = 0;; rounds++) {
+		long r;
 
+		if (rounds >= 20000 && rounds % 1000 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if (stress_least() >= 1000 || t1.tv_sec - t0.tv_sec > 60)
+				break;
+		}
+		r = kctl(PR_KCTX_DESTROY, stress_ctx[3], 0, 0);
 		if (r == -EBUSY) {
 			busy++;
 		} else if (r == 0) {
@@ -1232,8 +1348,8 @@ static void test_stress(void)
 		ok = ok && kctl(PR_KCTX_DESTROY, stress_ctx[i], 0, 0) == 0;
 	sleep(2);
 	after = slab_kb();
-	check(ok, "4 threads, %ld switch requests at random, 20000 destroys racing (%ld EBUSY, %ld destroyed)",
-	      total, busy, destroyed);
+	check(ok, "4 threads, %ld switch requests at random (at least %ld each), %ld destroys racing "
+	      "(%ld EBUSY, %ld destroyed)", total, stress_least(), rounds, busy, destroyed);
 	check(after - before < 1024, "slab after the race: %ld kB before, %ld kB after", before, after);
 }
 
@@ -1368,6 +1484,7 @@ int main(void)
 	test_validation();
 	test_basic();
 	test_creds();
+	test_namespaces();
 	test_threads();
 	test_refused();
 	test_signal();

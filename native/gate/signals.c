@@ -13,7 +13,10 @@
  * glibc's own signals (cancellation and setxid, 32 and 33), which its
  * sigaction() refuses, are fronted through the kernel's rt_sigaction: their
  * handlers use glibc's TLS, which a thread inside a domain does not have in
- * FS.
+ * FS, and make system calls, which Syscall User Dispatch blocks there.
+ * glibc (>= 2.34) installs them late: setxid's at the process's first
+ * pthread_create, cancellation's at the first pthread_cancel (see
+ * glibc_handlers_early and gate_signals_refresh).
  *
  * The deadline signal is SIGRTMIN + 6 (40 with glibc): glibc keeps 32 and
  * 33, and libraries that take a real-time signal (timers, profilers) take
@@ -21,6 +24,7 @@
  * our pid; anything else on that number is someone else's and is chained.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -33,6 +37,7 @@
 #define NSIG_MAX 64
 #define GATE_SIG_MAGIC 0x434f5244
 #define KILL_BIT (1ull << 63)
+#define GLIBC_SIGSETXID 33
 
 /* The handler each front chains to, in two slots: gate_signals_refresh
  * writes the slot not in use, then flips, so a handler running on another
@@ -62,7 +67,8 @@ static int query_internal(int sig, struct sigaction *out)
 {
 	struct ksigaction k;
 
-	if (syscall(SYS_rt_sigaction, sig, NULL, &k, 8) || !(k.flags & KSA_RESTORER))
+	if (syscall(SYS_rt_sigaction, sig, NULL, &k, 8) || !(k.flags & KSA_RESTORER) ||
+	    !k.handler)
 		return -1;
 	memset(out, 0, sizeof(*out));
 	out->sa_handler = (void (*)(int))k.handler;
@@ -136,10 +142,38 @@ static int install(int sig)
 	return 0;
 }
 
+static void *no_op(void *arg)
+{
+	return arg;
+}
+
+/*
+ * glibc >= 2.34 installs its setxid handler (signal 33) only at the
+ * process's first pthread_create. In a process with no thread yet when the
+ * fronts go in (gate-vm-test; not the JVM) 33 had no handler to front, and
+ * glibc's then went in unfronted: setuid() on another thread ran it
+ * directly on a thread inside a domain, with the domain's FS and SUD
+ * selector, under the kernel's signal PKRU (key 0 only). Its first syscall
+ * (getpid) went to SUD, which could not read the selector (switch key) and
+ * killed the process with SIGSEGV. A thread started and joined here makes
+ * glibc install it before us; a later one is caught by the refresh.
+ */
+static void glibc_handlers_early(void)
+{
+	struct ksigaction k;
+	pthread_t t;
+
+	if (syscall(SYS_rt_sigaction, GLIBC_SIGSETXID, NULL, &k, 8) || k.handler)
+		return;
+	if (!pthread_create(&t, NULL, no_op, NULL))
+		pthread_join(t, NULL);
+}
+
 int gate_signals_install(void)
 {
 	int sig, rc;
 
+	glibc_handlers_early();
 	deadline_sig = SIGRTMIN + 6;
 	for (sig = 1; sig <= NSIG_MAX; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
@@ -173,7 +207,11 @@ void gate_signals_refresh(void)
 	if (atomic_flag_test_and_set(&busy))
 		return;
 	for (sig = 1; sig <= NSIG_MAX; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &cur))
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* glibc's 32 and 33, installed after us (pthread_cancel's
+		 * first use): only the kernel shows them */
+		if (sigaction(sig, NULL, &cur) && query_internal(sig, &cur))
 			continue;
 		if (cur.sa_sigaction == gate_signal_front || !has_handler(&cur))
 			continue; /* ours; or reset to default by its owner: respected */
