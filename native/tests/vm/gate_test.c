@@ -316,6 +316,16 @@ static void uswitch_all(void)
 	gc_flags = 0;
 }
 
+/* This process made no thread before the set-up, so glibc had no handler
+ * on its setxid signal yet (signals.c, glibc_handlers_early). */
+static void setxid_fronted(void)
+{
+	struct { void *handler; unsigned long flags; void *restorer; uint64_t mask; } k;
+
+	check(!syscall(SYS_rt_sigaction, 33, NULL, &k, 8) && k.handler == (void *)gate_signal_front,
+	      "glibc's signal 33 fronted from the set-up on, though no thread existed before");
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -328,7 +338,9 @@ int main(int argc, char **argv)
 		goto out;
 	if (!check(cordon_mpk_supported(NULL, 0) == 1, "cordon_mpk_supported()"))
 		goto out;
+	setxid_fronted();
 	gate_cases_run();
+	case_setxid();
 	case_own_ids_refused();
 	printf("note: the same with software-only domains\n");
 	gc_flags = CORDON_MPK_SOFTWARE_ONLY;
