@@ -29,6 +29,7 @@
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -1353,6 +1354,60 @@ static void test_stress(void)
 	check(after - before < 1024, "slab after the race: %ld kB before, %ld kB after", before, after);
 }
 
+/* --- 6c. a core dump from a context is the process's -------------------- */
+#define CORE_DIR  "/tmp/kctx-cores"
+#define CORE_JAIL "/tmp/kctx-jail"
+
+/* dumps core (SIGQUIT) while in a context rooted at CORE_JAIL */
+static int child_core_in_ctx(void)
+{
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	long x = kctl(PR_KCTX_CREATE, KCTX_FILES_COPY, 0, 0);
+
+	if (setrlimit(RLIMIT_CORE, &unlimited) || x <= 0 || reg())
+		return 10;
+	sw(x);
+	if (chroot(CORE_JAIL) || chdir("/"))
+		return 11;
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGQUIT);
+	return 12;
+}
+
+static void test_coredump(void)
+{
+	const char *pattern = CORE_DIR "/core";
+	char old[256] = "";
+	struct stat sb;
+	int fd, st, n;
+
+	mkdir(CORE_DIR, 0755);
+	/* without the fix the dump would land here, in the context's "/" */
+	mkdir(CORE_JAIL, 0755);
+	mkdir(CORE_JAIL "/tmp", 0755);
+	mkdir(CORE_JAIL CORE_DIR, 0755);
+	unlink(CORE_DIR "/core");
+	unlink(CORE_JAIL CORE_DIR "/core");
+	fd = open("/proc/sys/kernel/core_pattern", O_RDWR);
+	n = fd >= 0 ? (int)read(fd, old, sizeof(old) - 1) : -1;
+	if (n < 0 || pwrite(fd, pattern, strlen(pattern), 0) != (ssize_t)strlen(pattern)) {
+		check(0, "core: cannot set core_pattern (%s)", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	st = in_child(child_core_in_ctx, 30);
+	check(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGQUIT && WCOREDUMP(st),
+	      "core: SIGQUIT in a context dumps core (status %#x)", st);
+	check(stat(CORE_DIR "/core", &sb) == 0 && sb.st_size > 0 && sb.st_uid == 0,
+	      "core: written under the root context's / (%s)", CORE_DIR "/core");
+	check(stat(CORE_JAIL CORE_DIR "/core", &sb) != 0,
+	      "core: nothing written under the context's / (" CORE_JAIL ")");
+	old[n > 0 && old[n - 1] == '\n' ? n - 1 : n] = 0;
+	if (pwrite(fd, old, strlen(old), 0) < 0)
+		check(0, "core: cannot restore core_pattern");
+	close(fd);
+}
+
 /* --- 7. 1M switches, kernel memory back to baseline ------------------------ */
 static void test_many(void)
 {
@@ -1492,6 +1547,7 @@ int main(void)
 	test_signal_refused();
 	test_seccomp();
 	test_lifecycle();
+	test_coredump();
 	test_pkey_denied();
 	test_stress();
 	test_many();
