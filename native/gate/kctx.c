@@ -179,7 +179,7 @@ static int new_context(void)
 int gate_kctx_create(struct cordon_mpk_domain *d, const struct cordon_mpk_config *cfg,
 		     char *err, size_t errlen)
 {
-	struct sock_filter prog[128];
+	struct sock_filter prog[GATE_KCTX_FILTER_MAX];
 	struct setup s = {
 		.dirfd = cfg->data_dir_fd, .step = "",
 		.own_ids = !!(cfg->flags & CORDON_MPK_OWN_IDS),
@@ -188,7 +188,7 @@ int gate_kctx_create(struct cordon_mpk_domain *d, const struct cordon_mpk_config
 	pthread_t t;
 	int n;
 
-	n = gate_kctx_filter(cfg->syscalls, cfg->data_dir_fd >= 0, prog, 128);
+	n = gate_kctx_filter(cfg->syscalls, cfg->data_dir_fd >= 0, prog, GATE_KCTX_FILTER_MAX);
 	if (n < 0)
 		return n;
 	s.prog.len = (unsigned short)n;

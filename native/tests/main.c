@@ -24,6 +24,7 @@ int main(int argc, char **argv)
 	test_cordon_cc();
 	test_host();
 	test_vsys();
+	test_kctx_filter();
 	test_gate();
 	return summary() ? 1 : 0;
 }

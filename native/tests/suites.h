@@ -14,5 +14,6 @@ void test_mpk_host(void);
 void test_keys(void);
 void test_vsys(void);
 void test_gate(void);
+void test_kctx_filter(void);
 
 #endif

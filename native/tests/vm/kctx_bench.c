@@ -12,7 +12,8 @@
  *   domain (trapped to vsys), all four side by side;
  *   gate call: empty, into an mpk and a uswitch domain; and what the implicit
  *   switch adds: a uswitch call making one syscall, then one syscall of the
- *   host (two switches), against an empty call and two host syscalls.
+ *   host (two switches), against an empty call and two host syscalls;
+ *   domain create+destroy, mpk and uswitch (medians of 15 runs of 10).
  *
  * gate/, loader/ and mpk/ are compiled in, as for gate-vm-test. argv[1]:
  * target/. Output: one "kctx-bench: NAME = N instructions" line per figure.
@@ -29,6 +30,7 @@
 #include "gate/gate.h"
 
 #define OPS  1000
+#define CREATE_OPS 10	/* a create runs millions of instructions */
 #define RUNS 15
 
 static unsigned char *image;
@@ -58,8 +60,8 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* per-operation median over RUNS runs of fn(arg), which does OPS operations */
-static double median(void (*fn)(void *), void *arg)
+/* per-operation median over RUNS runs of fn(arg), which does ops operations */
+static double median_of(void (*fn)(void *), void *arg, int ops)
 {
 	uint64_t t[RUNS], t0;
 	int i;
@@ -71,7 +73,12 @@ static double median(void (*fn)(void *), void *arg)
 		t[i] = ticks() - t0;
 	}
 	qsort(t, RUNS, sizeof(t[0]), cmp);
-	return (double)t[RUNS / 2] / OPS;
+	return (double)t[RUNS / 2] / ops;
+}
+
+static double median(void (*fn)(void *), void *arg)
+{
+	return median_of(fn, arg, OPS);
 }
 
 static void report(const char *name, double v)
@@ -147,6 +154,15 @@ static void switching_calls(void *d)
 	}
 }
 
+/* CREATE_OPS domains created and destroyed, with the flags *arg */
+static void create_destroy(void *flags)
+{
+	int i;
+
+	for (i = 0; i < CREATE_OPS; i++)
+		cordon_mpk_destroy(make(*(unsigned *)flags));
+}
+
 static void *unregistered(void *out)
 {
 	*(double *)out = median(host_syscalls, NULL);
@@ -175,7 +191,8 @@ static unsigned char *read_image(const char *dir, const char *name, size_t *len)
 int main(int argc, char **argv)
 {
 	struct cordon_mpk_domain *mpk, *us;
-	double plain, host, dom_us, dom_mpk, empty_us, empty_mpk, sw;
+	double plain, host, dom_us, dom_mpk, empty_us, empty_mpk, sw, create_mpk, create_us;
+	unsigned mpk_flags = 0, us_flags = CORDON_MPK_KERNEL_CONTEXT;
 	char why[256];
 	pthread_t t;
 
@@ -199,6 +216,8 @@ int main(int argc, char **argv)
 	empty_us = median(empty_calls, us);
 	empty_mpk = median(empty_calls, mpk);
 	sw = median(switching_calls, us);
+	create_mpk = median_of(create_destroy, &mpk_flags, CREATE_OPS);
+	create_us = median_of(create_destroy, &us_flags, CREATE_OPS);
 	report("syscall, host thread without switch page", plain);
 	report("syscall, host thread with switch page", host);
 	report("syscall, uswitch domain (its context)", dom_us);
@@ -213,6 +232,9 @@ int main(int argc, char **argv)
 	report("gate call, empty, uswitch", empty_us);
 	report("uswitch call with 1 syscall, then 1 host syscall", sw);
 	report("  of which two switches and the filter", sw - empty_us - 2 * host);
+	report("domain create+destroy, mpk", create_mpk);
+	report("domain create+destroy, uswitch", create_us);
+	report("  of which the kernel context", create_us - create_mpk);
 	cordon_mpk_destroy(us);
 	cordon_mpk_destroy(mpk);
 	return 0;
