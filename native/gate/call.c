@@ -87,7 +87,6 @@ int gate_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
 	c.tb = ln->tb;
 	c.hw = (uint64_t)d->hw;
 	*(int *)(ln->tb + TB_TID) = r->tid;
-	r->sw->tb = ln->tb;
 	if (deadline_ns)
 		gate_deadline_arm(r, deadline_ns);
 	st = gate_enter(&c, result);

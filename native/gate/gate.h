@@ -42,10 +42,10 @@
 #define SW_DSEL     67 /* u8: the selector of the domain side of this call */
 #define SW_IN_CALL  68 /* u32: 1 from entry to leave */
 #define SW_EXPECTED 72 /* u32: the PKRU of the domain side of this call */
-#define SW_RECORD   80 /* u64: the trusted record */
-#define SW_TB       88 /* u64: the lane's thread block during a call */
-#define SW_PENDING  96 /* u32: abort the call at the next chance */
-#define SW_KCTX     100 /* u32: the kernel context of the domain side */
+#define SW_RECORD   80 /* u64: the trusted record (at a fixed offset from
+			  * the page: RDGSBASE tells a domain as much) */
+#define SW_PENDING  88 /* u32: abort the call at the next chance */
+#define SW_KCTX     92 /* u32: the kernel context of the domain side */
 
 #define SEL_ALLOW 0 /* SYSCALL_DISPATCH_FILTER_ALLOW */
 #define SEL_BLOCK 1 /* SYSCALL_DISPATCH_FILTER_BLOCK */
@@ -135,8 +135,9 @@ struct gate_switch {
 	volatile uint32_t in_call;
 	volatile uint32_t expected;
 	uint32_t pad2;
+	/* every domain can read this page: no address inside a domain
+	 * (another domain's stack or thread block) may be kept here */
 	struct gate_record *record;
-	uintptr_t tb;
 	volatile uint32_t pending;
 	volatile uint32_t kctx;
 };
@@ -269,7 +270,6 @@ _Static_assert(offsetof(struct gate_switch, hw) == SW_HW, "sw");
 _Static_assert(offsetof(struct gate_switch, in_call) == SW_IN_CALL, "sw");
 _Static_assert(offsetof(struct gate_switch, expected) == SW_EXPECTED, "sw");
 _Static_assert(offsetof(struct gate_switch, record) == SW_RECORD, "sw");
-_Static_assert(offsetof(struct gate_switch, tb) == SW_TB, "sw");
 _Static_assert(offsetof(struct gate_switch, pending) == SW_PENDING, "sw");
 _Static_assert(offsetof(struct gate_record, glibc_fs) == REC_GLIBC_FS, "rec");
 _Static_assert(offsetof(struct gate_record, result) == REC_RESULT_PTR, "rec");

@@ -111,6 +111,21 @@ static void attacks_gate(void)
 	free(img);
 }
 
+/* Words of this thread's switch page that point into d's region: every
+ * domain can read the page, so there must be none (another domain's stack
+ * or thread block would tell where that domain lives). */
+static int switch_page_points_into(const struct cordon_mpk_domain *d)
+{
+	const uint64_t *w = (const uint64_t *)gate_attach()->sw;
+	uintptr_t lo = (uintptr_t)d->base, hi = lo + d->size;
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < GATE_PAGE / sizeof(*w); i++)
+		n += w[i] >= lo && w[i] < hi;
+	return n;
+}
+
 /* d writes field off of its switch page: a key fault, nothing written */
 static void write_switch_case(unsigned char *img, size_t len, int off, const char *what)
 {
@@ -143,6 +158,9 @@ static void attacks_switch_page(void)
 		r = CALL(d, "read_switch_u32", &st, SW_EXPECTED, 0, 0, 0, 0, 0);
 		check(st == CORDON_CALL_OK && (uint32_t)r == gate_pkru_for(atomic_load(&d->ku.key)),
 		      "the domain reads its switch page (expected PKRU %#llx)", (long long)r);
+		st = switch_page_points_into(d);
+		check(st == 0, "after a call no word of the switch page, which every domain can "
+		      "read, points into the domain (%d)", st);
 		cordon_mpk_destroy(d);
 	}
 	write_switch_case(img, len, SW_EXPECTED, "expected_pkru");

@@ -30,6 +30,12 @@ public final class BenchMain {
         if (!pku) {
             builder.exclude("dev\\.cordon\\.bench\\.PkuBenchmark.*");
         }
+        String fsgsbase = cpuFlag("fsgsbase") ? null : "this CPU has no FSGSBASE (grep -w fsgsbase /proc/cpuinfo)";
+        if (fsgsbase != null) {
+            // the gate switches FS with WRFSBASE: no domain can be entered here, software path included
+            System.out.println("mpk software path: not run: " + fsgsbase);
+            builder.exclude("dev\\.cordon\\.bench\\.MpkSoftwareBenchmark.*");
+        }
         Options options = builder
                 .forks(1)
                 .warmupIterations(2).warmupTime(TimeValue.seconds(2))
@@ -69,6 +75,17 @@ public final class BenchMain {
         System.out.println("JSON: " + json.toAbsolutePath());
     }
 
+    /** Whether /proc/cpuinfo lists this flag (false where it cannot be read). */
+    private static boolean cpuFlag(String flag) {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("flags"))
+                    .anyMatch(l -> java.util.Arrays.asList(l.split("\\s+")).contains(flag));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private static void ratio(Map<String, Double> m, String a, String b, String label) {
         if (m.containsKey(a) && m.containsKey(b)) {
             System.out.printf(Locale.ROOT, "  %-40s %8.2fx%n", label, m.get(a) / m.get(b));
@@ -79,13 +96,21 @@ public final class BenchMain {
         if (m.containsKey(a) && m.containsKey(b)) {
             double r = m.get(a) / m.get(b);
             System.out.printf(Locale.ROOT, "  target %-38s %s (%.2fx)%n", label, r <= limit ? "MET" : "MISSED", r);
+        } else {
+            notMeasured(label);
         }
+    }
+
+    private static void notMeasured(String label) {
+        System.out.printf(Locale.ROOT, "  target %-38s NOT MEASURED on this machine%n", label);
     }
 
     private static void target(Map<String, Double> m, String name, double limit, String unit, String label) {
         if (m.containsKey(name)) {
             double v = m.get(name);
             System.out.printf(Locale.ROOT, "  target %-38s %s (%.1f %s)%n", label, v <= limit ? "MET" : "MISSED", v, unit);
+        } else {
+            notMeasured(label);
         }
     }
 }
