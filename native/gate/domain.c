@@ -166,6 +166,7 @@ API int cordon_mpk_create(const void *image, size_t image_len,
 		gate_release(d);
 		return rc;
 	}
+	d->complete = 1;
 	*out = d;
 	return 0;
 }

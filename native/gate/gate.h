@@ -177,6 +177,8 @@ struct gate_lane {
 	uintptr_t stack_lo, stack_top, tb, arena;
 };
 
+struct gate_warm;
+
 struct cordon_mpk_domain {
 	uint32_t magic;
 	unsigned flags, nlanes;
@@ -194,6 +196,8 @@ struct cordon_mpk_domain {
 	struct vsys vsys;
 	uint64_t *pool_used;
 	int vsys_ready;
+	int complete;                /* created: its region may be kept (warm.c) */
+	struct gate_warm *warm;      /* what keeping its region needs, or NULL */
 	_Atomic int dead;
 	char reason[GATE_REASON];
 	atomic_flag reason_lock;

@@ -2,7 +2,8 @@
  * A domain's region (domain.c has the picture): sizes, the one
  * reservation, the image loaded into its start, the lanes' thread blocks,
  * tagging with the domain's key and re-tagging when the key changes hands
- * (the keys.h callback), and the release.
+ * (the keys.h callback), and the release. A region kept from a destroyed
+ * domain of the same image (warm.c) replaces the reservation and the load.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "cordon/mpk.h"
 #include "layout.h"
+#include "warm.h"
 
 #define PG GATE_PAGE
 #define DEFAULT_HEAP  (1u << 20)
@@ -68,24 +70,38 @@ static int find_wrgsbase(const struct cordon_mpk_domain *d, uintptr_t *at)
 	return 0;
 }
 
-static int load_image(struct cordon_mpk_domain *d, const void *image, size_t len,
-		      size_t room, char *err, size_t errlen)
+/* d->ranges: the image's, from its first page to its last */
+static int image_ranges(struct cordon_mpk_domain *d, char *err, size_t errlen)
 {
 	struct cordon_image_range r[CORDON_IMAGE_MAX_RANGES];
-	uintptr_t end = (uintptr_t)d->base, at;
-	int n, i, rc;
+	int n, i;
 
-	rc = cordon_image_load_at(image, len, d->base, room, &d->img, err, errlen);
-	if (rc)
-		return rc;
 	n = cordon_image_ranges(d->img, r, CORDON_IMAGE_MAX_RANGES);
 	if (n < 0)
 		return fail(err, errlen, n, "image: too many ranges");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		add_range(d, r[i].start, r[i].len, r[i].prot);
-		end = r[i].start + r[i].len;
+	return 0;
+}
+
+/* A cold start: the region reserved, the image loaded and checked. */
+static int load_image(struct cordon_mpk_domain *d, const void *image, size_t len,
+		      size_t room, char *err, size_t errlen)
+{
+	uintptr_t at;
+	int rc;
+
+	d->base = mmap(NULL, d->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (d->base == MAP_FAILED) {
+		d->base = NULL;
+		return fail(err, errlen, -ENOMEM, "cannot reserve the domain's region");
 	}
-	(void)end;
+	rc = cordon_image_load_at(image, len, d->base, room, &d->img, err, errlen);
+	if (!rc)
+		rc = image_ranges(d, err, errlen);
+	if (rc)
+		return rc;
 	if (find_wrgsbase(d, &at)) {
 		snprintf(err, errlen, "executable byte at image offset 0x%lx is WRGSBASE "
 			 "(0f ae /3): not allowed in an mpk domain",
@@ -108,12 +124,27 @@ static void init_tb(uintptr_t tb)
 	*(uintptr_t *)(tb + TB_LOCALE) = tb + TB_C_LOCALE;
 }
 
+/* The heap, pool and lanes of a fresh region: read-write, guards none. */
+static int map_parts(struct cordon_mpk_domain *d, size_t lane)
+{
+	size_t rw = PROT_READ | PROT_WRITE;
+	unsigned i;
+
+	if (mprotect((void *)d->heap, d->heap_size, (int)rw) ||
+	    mprotect((void *)d->lanes[0].stack_lo, lane * d->nlanes, (int)rw))
+		return -ENOMEM;
+	for (i = 0; i < d->nlanes; i++) /* the guard above each lane */
+		mprotect((void *)(d->lanes[i].arena + d->arena_size), PG, PROT_NONE);
+	return 0;
+}
+
 int gate_layout(struct cordon_mpk_domain *d, const void *image, size_t len,
 		const struct cordon_mpk_config *cfg, char *err, size_t errlen)
 {
-	size_t room, stack, arena, lane, off, rw = PROT_READ | PROT_WRITE;
+	size_t room, stack, arena, lane, off;
+	struct gate_warm_shape shape;
 	unsigned i;
-	int rc;
+	int rc, warm;
 
 	if (!cfg->lanes || cfg->lanes > GATE_MAX_LANES || cfg->heap_size > MAX_PART ||
 	    cfg->stack_size > MAX_PART || cfg->arena_size > MAX_PART)
@@ -130,18 +161,15 @@ int gate_layout(struct cordon_mpk_domain *d, const void *image, size_t len,
 	d->arena_size = arena;
 	lane = stack + PG + arena + PG;
 	d->size = room + PG + d->heap_size + PG + d->pool_size + PG + lane * d->nlanes;
-	d->base = mmap(NULL, d->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
-	if (d->base == MAP_FAILED) {
-		d->base = NULL;
-		return fail(err, errlen, -ENOMEM, "cannot reserve the domain's region");
-	}
-	rc = load_image(d, image, len, room, err, errlen);
+	shape = (struct gate_warm_shape){ room, d->heap_size, d->pool_size, stack, arena,
+					  d->size, d->nlanes, d->hw };
+	warm = gate_warm_take(d, image, len, &shape);
+	rc = warm ? image_ranges(d, err, errlen) : load_image(d, image, len, room, err, errlen);
 	if (rc)
 		return rc;
 	off = room + PG;
 	d->heap = (uintptr_t)d->base + off;
-	add_range(d, d->heap, d->heap_size, (int)rw);
+	add_range(d, d->heap, d->heap_size, PROT_READ | PROT_WRITE);
 	off += d->heap_size + PG;
 	d->pool = (uintptr_t)d->base + off;
 	off += d->pool_size + PG;
@@ -153,14 +181,14 @@ int gate_layout(struct cordon_mpk_domain *d, const void *image, size_t len,
 		l->tb = l->stack_top;
 		l->arena = l->tb + PG;
 	}
-	if (mprotect((void *)d->heap, d->heap_size, (int)rw) ||
-	    mprotect((void *)d->lanes[0].stack_lo, lane * d->nlanes, (int)rw))
-		return fail(err, errlen, -ENOMEM, "cannot map the domain's heap and lanes");
-	for (i = 0; i < d->nlanes; i++) {
-		/* the guard above each lane */
-		mprotect((void *)(d->lanes[i].arena + arena), PG, PROT_NONE);
-		init_tb(d->lanes[i].tb);
+	if (!warm) {
+		if (map_parts(d, lane))
+			return fail(err, errlen, -ENOMEM, "cannot map the domain's heap and lanes");
+		/* before the domain first runs: what a kept region goes back to */
+		gate_warm_record(d, image, len, &shape);
 	}
+	for (i = 0; i < d->nlanes; i++)
+		init_tb(d->lanes[i].tb);
 	return 0;
 }
 
@@ -245,15 +273,20 @@ int gate_tag(struct cordon_mpk_domain *d, const struct cordon_mpk_config *cfg,
 
 void gate_release(struct cordon_mpk_domain *d)
 {
+	int kept = 0;
+
 	gate_kctx_release(d);
-	if (d->hw && d->ku.registered)
-		keys_unregister(gate_g.keys, &d->ku);
+	if (d->hw && d->ku.registered && keys_unregister(gate_g.keys, &d->ku))
+		d->complete = 0; /* its pages may still carry a key: not kept */
 	if (d->vsys_ready)
 		vsys_release(&d->vsys);
+	if (d->pool_used)
+		kept = gate_warm_park(d);
 	free(d->pool_used);
-	if (d->img)
+	gate_warm_free(d->warm);
+	if (!kept && d->img)
 		cordon_image_unload(d->img);
-	if (d->base)
+	if (!kept && d->base)
 		munmap(d->base, d->size);
 	d->magic = 0;
 	free(d);

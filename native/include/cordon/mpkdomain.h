@@ -123,6 +123,11 @@ void cordon_mpk_kill(struct cordon_mpk_domain *d, const char *reason);
 /* Kill, wait for calls in flight to leave, release everything. */
 void cordon_mpk_destroy(struct cordon_mpk_domain *d);
 
+/* How many destroyed domains' regions are kept for reuse by a new domain
+ * of the same image and layout (a restart), scrubbed: 4 unless set, at
+ * most 64; 0 keeps none and frees those kept. */
+void cordon_mpk_warm_regions(unsigned max);
+
 /* Bytes of the region, for the domains table. */
 size_t cordon_mpk_memory(const struct cordon_mpk_domain *d);
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -165,6 +166,59 @@ CORDON_EXPORT int64_t store(int64_t v)
 CORDON_EXPORT int64_t load(void)
 {
 	return stored;
+}
+
+/* What a domain leaves behind, for the warm-region case: each returns
+ * where it wrote v, inside the domain's region. */
+static int64_t initialised = 0x1234;
+
+CORDON_EXPORT int64_t data_secret(int64_t v)
+{
+	initialised = v;
+	return (int64_t)(uintptr_t)&initialised;
+}
+
+CORDON_EXPORT int64_t bss_secret(int64_t v)
+{
+	stored = v;
+	return (int64_t)(uintptr_t)&stored;
+}
+
+/* the middle of a block, away from the allocator's own words */
+CORDON_EXPORT int64_t heap_secret(int64_t v)
+{
+	int64_t *p = malloc(4096);
+
+	if (!p)
+		return 0;
+	for (int i = 0; i < 512; i++)
+		p[i] = v;
+	return (int64_t)(uintptr_t)(p + 256);
+}
+
+/* the deepest words of a 4 KB frame: later calls' frames are shallower */
+CORDON_EXPORT __attribute__((noinline)) int64_t stack_secret(int64_t v)
+{
+	volatile int64_t frame[512];
+
+	for (int i = 0; i < 512; i++)
+		frame[i] = v;
+	return (int64_t)(uintptr_t)&frame[0];
+}
+
+/* a fresh pool page: what it held when mapped, then v written; where
+ * it is in *at (an address in the domain's arena) */
+CORDON_EXPORT int64_t pool_secret(int64_t v, int64_t *at)
+{
+	int64_t *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int64_t was;
+
+	if (p == MAP_FAILED)
+		return -1;
+	was = *p;
+	*p = v;
+	*at = (int64_t)(uintptr_t)p;
+	return was;
 }
 
 CORDON_EXPORT int64_t null_read(void)

@@ -364,6 +364,7 @@ int main(int argc, char **argv)
 	gc_flags = CORDON_MPK_SOFTWARE_ONLY;
 	case_basic();
 	case_faults();
+	case_warm_regions();
 	gc_flags = 0;
 	refused_image("wrpkru.so", "WRPKRU");
 	refused_image("gate_wrgs.so", "WRGSBASE");

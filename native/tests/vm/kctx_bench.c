@@ -13,7 +13,8 @@
  *   gate call: empty, into an mpk and a uswitch domain; and what the implicit
  *   switch adds: a uswitch call making one syscall, then one syscall of the
  *   host (two switches), against an empty call and two host syscalls;
- *   domain create+destroy, mpk and uswitch (medians of 15 runs of 10).
+ *   domain create+destroy, mpk and uswitch (medians of 15 runs of 10), with
+ *   the region of the domain before kept for it (gate/warm.c) and without.
  *
  * gate/, loader/ and mpk/ are compiled in, as for gate-vm-test. argv[1]:
  * target/. Output: one "kctx-bench: NAME = N instructions" line per figure.
@@ -120,36 +121,42 @@ static struct cordon_mpk_domain *make(unsigned flags)
 	return d;
 }
 
-static int64_t call(struct cordon_mpk_domain *d, const char *fn, int64_t a, int64_t b,
-		    int64_t c)
-{
-	int64_t args[6] = { a, b, c, 0, 0, 0 }, r = -1;
+/* A domain and its syscall_loop, looked up once: a lookup by name is no
+ * part of a gate call */
+struct bench_domain {
+	struct cordon_mpk_domain *d;
+	void *loop;
+};
 
-	if (cordon_mpk_call(d, 0, cordon_mpk_symbol(d, fn), args, &r, 0) != CORDON_CALL_OK)
+/* syscall_loop: n clock_getres in the domain */
+static void loop(struct bench_domain *b, int64_t n)
+{
+	int64_t args[6] = { SYS_clock_getres, n, CLOCK_MONOTONIC, 0, 0, 0 }, r = -1;
+
+	if (cordon_mpk_call(b->d, 0, b->loop, args, &r, 0) != CORDON_CALL_OK)
 		abort();
-	return r;
 }
 
 /* OPS syscalls in one call: the per-call part is 1/OPS of it */
-static void domain_syscalls(void *d)
+static void domain_syscalls(void *b)
 {
-	call(d, "syscall_loop", SYS_clock_getres, OPS, CLOCK_MONOTONIC);
+	loop(b, OPS);
 }
 
-static void empty_calls(void *d)
+static void empty_calls(void *b)
 {
 	int i;
 
 	for (i = 0; i < OPS; i++)
-		call(d, "syscall_loop", SYS_clock_getres, 0, CLOCK_MONOTONIC);
+		loop(b, 0);
 }
 
-static void switching_calls(void *d)
+static void switching_calls(void *b)
 {
 	int i;
 
 	for (i = 0; i < OPS; i++) {
-		call(d, "syscall_loop", SYS_clock_getres, 1, CLOCK_MONOTONIC);
+		loop(b, 1);
 		raw_getres();
 	}
 }
@@ -190,8 +197,9 @@ static unsigned char *read_image(const char *dir, const char *name, size_t *len)
 
 int main(int argc, char **argv)
 {
-	struct cordon_mpk_domain *mpk, *us;
+	struct bench_domain mpk, us;
 	double plain, host, dom_us, dom_mpk, empty_us, empty_mpk, sw, create_mpk, create_us;
+	double cold_mpk, cold_us;
 	unsigned mpk_flags = 0, us_flags = CORDON_MPK_KERNEL_CONTEXT;
 	char why[256];
 	pthread_t t;
@@ -206,18 +214,24 @@ int main(int argc, char **argv)
 	/* a thread that never attached has no switch page */
 	pthread_create(&t, NULL, unregistered, &plain);
 	pthread_join(t, NULL);
-	mpk = make(0);
-	us = make(CORDON_MPK_KERNEL_CONTEXT);
-	if (!mpk || !us)
+	mpk.d = make(0);
+	us.d = make(CORDON_MPK_KERNEL_CONTEXT);
+	if (!mpk.d || !us.d)
 		return 1;
+	mpk.loop = cordon_mpk_symbol(mpk.d, "syscall_loop");
+	us.loop = cordon_mpk_symbol(us.d, "syscall_loop");
 	host = median(host_syscalls, NULL);
-	dom_us = median(domain_syscalls, us);
-	dom_mpk = median(domain_syscalls, mpk);
-	empty_us = median(empty_calls, us);
-	empty_mpk = median(empty_calls, mpk);
-	sw = median(switching_calls, us);
+	dom_us = median(domain_syscalls, &us);
+	dom_mpk = median(domain_syscalls, &mpk);
+	empty_us = median(empty_calls, &us);
+	empty_mpk = median(empty_calls, &mpk);
+	sw = median(switching_calls, &us);
 	create_mpk = median_of(create_destroy, &mpk_flags, CREATE_OPS);
 	create_us = median_of(create_destroy, &us_flags, CREATE_OPS);
+	cordon_mpk_warm_regions(0);
+	cold_mpk = median_of(create_destroy, &mpk_flags, CREATE_OPS);
+	cold_us = median_of(create_destroy, &us_flags, CREATE_OPS);
+	cordon_mpk_warm_regions(4);
 	report("syscall, host thread without switch page", plain);
 	report("syscall, host thread with switch page", host);
 	report("syscall, uswitch domain (its context)", dom_us);
@@ -232,10 +246,12 @@ int main(int argc, char **argv)
 	report("gate call, empty, uswitch", empty_us);
 	report("uswitch call with 1 syscall, then 1 host syscall", sw);
 	report("  of which two switches and the filter", sw - empty_us - 2 * host);
-	report("domain create+destroy, mpk", create_mpk);
-	report("domain create+destroy, uswitch", create_us);
+	report("domain create+destroy, mpk, region kept (warm)", create_mpk);
+	report("domain create+destroy, uswitch, region kept (warm)", create_us);
 	report("  of which the kernel context", create_us - create_mpk);
-	cordon_mpk_destroy(us);
-	cordon_mpk_destroy(mpk);
+	report("domain create+destroy, mpk, no region kept (cold)", cold_mpk);
+	report("domain create+destroy, uswitch, no region kept (cold)", cold_us);
+	cordon_mpk_destroy(us.d);
+	cordon_mpk_destroy(mpk.d);
 	return 0;
 }

@@ -62,9 +62,26 @@ public class MpkSoftwareBenchmark {
         return status;
     }
 
+    /** A restart: the region of the domain before is kept for the next (native/gate/warm.c). */
     @Benchmark
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public void domainCreateDestroy_mpkSoftwarePath() throws Exception {
         mpk.destroy(mpk.create(image, config));
+    }
+
+    /** A first start: no region kept, each create maps and loads afresh. */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void domainCreateDestroyCold_mpkSoftwarePath(ColdRegions cold) throws Exception {
+        mpk.destroy(mpk.create(image, config));
+    }
+
+    /** For the cold benchmarks: no destroyed domain's region is kept. */
+    @State(Scope.Benchmark)
+    public static class ColdRegions {
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            new MpkLibrary(ZlibImage.libcordon()).warmRegions(0);
+        }
     }
 }

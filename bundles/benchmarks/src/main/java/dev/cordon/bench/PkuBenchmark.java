@@ -71,4 +71,10 @@ public class PkuBenchmark {
     public void domainCreateDestroy_mpk() throws Exception {
         mpk.destroy(mpk.create(image, config));
     }
+
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void domainCreateDestroyCold_mpk(MpkSoftwareBenchmark.ColdRegions cold) throws Exception {
+        mpk.destroy(mpk.create(image, config));
+    }
 }

@@ -68,6 +68,7 @@ public final class MpkLibrary {
     private MethodHandle reason;
     private MethodHandle kill;
     private MethodHandle destroy;
+    private MethodHandle warmRegions;
 
     public MpkLibrary(Path library) {
         SymbolLookup lib = SymbolLookup.libraryLookup(library, Arena.global());
@@ -86,6 +87,7 @@ public final class MpkLibrary {
             reason = bind(lib, "cordon_mpk_reason", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG));
             kill = bind(lib, "cordon_mpk_kill", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
             destroy = bind(lib, "cordon_mpk_destroy", FunctionDescriptor.ofVoid(ADDRESS));
+            warmRegions = bind(lib, "cordon_mpk_warm_regions", FunctionDescriptor.ofVoid(JAVA_INT));
         } catch (IllegalStateException e) {
             absent = e.getMessage();
         }
@@ -227,6 +229,21 @@ public final class MpkLibrary {
     public void destroy(MemorySegment domain) {
         try {
             destroy.invokeExact(domain);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * How many destroyed domains' regions are kept, scrubbed, for a new domain
+     * of the same image and layout (4 unless set; 0 keeps none).
+     */
+    public void warmRegions(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("warm regions: " + max);
+        }
+        try {
+            warmRegions.invokeExact(max);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
