@@ -197,6 +197,7 @@ struct cordon_mpk_domain {
 	uint64_t *pool_used;
 	int vsys_ready;
 	int complete;                /* created: its region may be kept (warm.c) */
+	int reused;                  /* its region was kept for it: PROT_NONE until tagged */
 	struct gate_warm *warm;      /* what keeping its region needs, or NULL */
 	_Atomic int dead;
 	char reason[GATE_REASON];

@@ -163,7 +163,7 @@ int gate_layout(struct cordon_mpk_domain *d, const void *image, size_t len,
 	d->size = room + PG + d->heap_size + PG + d->pool_size + PG + lane * d->nlanes;
 	shape = (struct gate_warm_shape){ room, d->heap_size, d->pool_size, stack, arena,
 					  d->size, d->nlanes, d->hw };
-	warm = gate_warm_take(d, image, len, &shape);
+	warm = d->reused = gate_warm_take(d, image, len, &shape);
 	rc = warm ? image_ranges(d, err, errlen) : load_image(d, image, len, room, err, errlen);
 	if (rc)
 		return rc;
@@ -187,14 +187,17 @@ int gate_layout(struct cordon_mpk_domain *d, const void *image, size_t len,
 		/* before the domain first runs: what a kept region goes back to */
 		gate_warm_record(d, image, len, &shape);
 	}
-	for (i = 0; i < d->nlanes; i++)
-		init_tb(d->lanes[i].tb);
 	return 0;
 }
 
+/* key -1: the pages keep theirs (a software-only domain's kept region) */
 static int protect(uintptr_t start, size_t len, int prot, int key)
 {
-	return len ? cordon_pkey_mprotect((void *)start, len, prot, key) : 0;
+	if (!len)
+		return 0;
+	if (key < 0)
+		return mprotect((void *)start, len, prot) ? -errno : 0;
+	return cordon_pkey_mprotect((void *)start, len, prot, key);
 }
 
 /* The pool: pages in use read-write, free ones none (vsys keeps no
@@ -246,6 +249,7 @@ int gate_tag(struct cordon_mpk_domain *d, const struct cordon_mpk_config *cfg,
 {
 	size_t pool_pages = d->pool_size / PG;
 	int rc, key = -1;
+	unsigned i;
 
 	d->pool_used = calloc((pool_pages + 63) / 64, sizeof(uint64_t));
 	if (!d->pool_used)
@@ -260,7 +264,13 @@ int gate_tag(struct cordon_mpk_domain *d, const struct cordon_mpk_config *cfg,
 			return rc;
 		}
 		key = atomic_load(&d->ku.key);
+	} else if (d->reused && retag(d, -1)) {
+		/* keys_register's retag gives a kept region back its rights;
+		 * without keys, this does */
+		return fail(err, errlen, -ENOMEM, "cannot map the kept region");
 	}
+	for (i = 0; i < d->nlanes; i++) /* a kept region is writable only from here */
+		init_tb(d->lanes[i].tb);
 	rc = vsys_init(&d->vsys, (uintptr_t)d->base, d->size, d->pool, pool_pages,
 		       d->pool_used, key, cfg->syscalls, cfg->data_dir_fd);
 	if (rc) {
@@ -271,23 +281,37 @@ int gate_tag(struct cordon_mpk_domain *d, const struct cordon_mpk_config *cfg,
 	return 0;
 }
 
+static void unmap_region(struct cordon_mpk_domain *d)
+{
+	if (d->img)
+		cordon_image_unload(d->img);
+	if (d->base)
+		munmap(d->base, d->size);
+	d->img = NULL;
+	d->base = NULL;
+}
+
 void gate_release(struct cordon_mpk_domain *d)
 {
 	int kept = 0;
 
 	gate_kctx_release(d);
-	if (d->hw && d->ku.registered && keys_unregister(gate_g.keys, &d->ku))
-		d->complete = 0; /* its pages may still carry a key: not kept */
 	if (d->vsys_ready)
 		vsys_release(&d->vsys);
-	if (d->pool_used)
-		kept = gate_warm_park(d);
+	/* the region scrubbed and PROT_NONE, or unmapped: no one reaches
+	 * its pages, so its key goes back without a retag */
+	kept = d->pool_used && gate_warm_scrub(d);
+	if (!kept)
+		unmap_region(d);
+	if (d->hw && d->ku.registered && keys_unregister_unreachable(gate_g.keys, &d->ku) &&
+	    kept) {
+		kept = 0; /* a failed retag left it two keys */
+		unmap_region(d);
+	}
+	if (kept && !gate_warm_keep(d))
+		unmap_region(d);
 	free(d->pool_used);
 	gate_warm_free(d->warm);
-	if (!kept && d->img)
-		cordon_image_unload(d->img);
-	if (!kept && d->base)
-		munmap(d->base, d->size);
 	d->magic = 0;
 	free(d);
 }

@@ -10,10 +10,12 @@
  * left them, inspected. Everything a domain can write is reset when it is
  * kept: the image's writable pages get back the bytes they had before the
  * domain first ran, and .bss, heap, pool, stacks, thread blocks and
- * arenas are discarded (MADV_DONTNEED: they read zeroes again); pool pages
- * go back to PROT_NONE. A region is kept under the parking key (keys.h),
- * which no domain's PKRU opens, and only if its domain was complete and
- * its key came back cleanly. An image is recognised by all of its bytes.
+ * arenas are discarded (MADV_DONTNEED: they read zeroes again). Then all
+ * of it is made PROT_NONE, so its key goes back without a retag
+ * (keys_unregister_unreachable), and it gets its rights back only from the
+ * next domain's tagging (layout.c: keys_register's retag, or without keys
+ * the same retag with the pages' key kept). Only a domain that was fully
+ * created is kept. An image is recognised by all of its bytes.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -208,8 +210,7 @@ int gate_warm_take(struct cordon_mpk_domain *d, const void *image, size_t len,
 static int scrub(struct cordon_mpk_domain *d, const struct gate_warm *w)
 {
 	uintptr_t image_end = (uintptr_t)d->base + w->shape.room, from = image_end;
-	size_t pool_pages = d->pool_size / PG, i;
-	int used = 0;
+	size_t i;
 
 	/* one discard from the image's trailing writable (or unmapped)
 	 * ranges to the region's end; the rest of its writable ranges alone */
@@ -230,20 +231,22 @@ static int scrub(struct cordon_mpk_domain *d, const struct gate_warm *w)
 		return -1;
 	for (i = 0; i < w->nsnap; i++)
 		memcpy((void *)w->snap[i].start, w->snap[i].bytes, w->snap[i].kept);
-	for (i = 0; i < (pool_pages + 63) / 64; i++)
-		used |= d->pool_used[i] != 0;
-	return used && mprotect((void *)d->pool, d->pool_size, PROT_NONE) ? -1 : 0;
+	return 0;
 }
 
-int gate_warm_park(struct cordon_mpk_domain *d)
+int gate_warm_scrub(struct cordon_mpk_domain *d)
+{
+	/* the writes need the trusted PKRU, under which every key is open:
+	 * a thread that never made a call has the kernel's default, which
+	 * closes them */
+	return d->warm && d->complete && gate_attach() && !scrub(d, d->warm) &&
+	       !mprotect(d->base, d->size, PROT_NONE);
+}
+
+int gate_warm_keep(struct cordon_mpk_domain *d)
 {
 	struct gate_warm *w = d->warm, *old = NULL, **p;
 
-	/* the writes below need the trusted PKRU, under which every key is
-	 * open, the parking key too: a thread that never made a call has
-	 * the kernel's default, which closes them */
-	if (!w || !d->complete || !gate_attach() || scrub(d, w))
-		return 0;
 	w->base = d->base;
 	w->img = d->img;
 	pthread_mutex_lock(&lock);

@@ -27,10 +27,16 @@ void gate_warm_record(struct cordon_mpk_domain *d, const void *image, size_t len
 int gate_warm_take(struct cordon_mpk_domain *d, const void *image, size_t len,
 		   const struct gate_warm_shape *shape);
 
-/* At release, after keys_unregister and with no call in flight: scrub d's
- * region and keep it. 1 if kept (d's region and image now belong to the
- * cache); 0 if the caller must free them, and d->warm, as usual. */
-int gate_warm_park(struct cordon_mpk_domain *d);
+/* At release, with no call in flight and d's key still registered: if d
+ * may be kept, scrub its region and make all of it PROT_NONE (keys_register
+ * gives the next domain its rights back). 1 if done; 0 if the caller
+ * unmaps it as usual. */
+int gate_warm_scrub(struct cordon_mpk_domain *d);
+
+/* Then, with the key given back: keep it. 1 if kept (d's region and image
+ * now belong to the cache); 0 if the caller must unmap them. d->warm is
+ * the caller's to free either way (NULL once kept). */
+int gate_warm_keep(struct cordon_mpk_domain *d);
 
 void gate_warm_free(struct gate_warm *w);
 

@@ -380,7 +380,7 @@ int keys_register(struct keys *k, struct keys_user *u, void *owner, keys_retag_f
 	return rc;
 }
 
-int keys_unregister(struct keys *k, struct keys_user *u)
+static int unregister(struct keys *k, struct keys_user *u, int reachable)
 {
 	int key, rc = 0;
 
@@ -392,8 +392,10 @@ int keys_unregister(struct keys *k, struct keys_user *u)
 	unlink_user(k, u);
 	key = u->stuck_key ? u->stuck_key : atomic_load(&u->key);
 	if (key != k->parking_key) {
-		/* its pages carry the key until unmapped: park them first */
-		rc = u->retag(u->owner, k->parking_key);
+		/* its pages carry the key until unmapped: park them first,
+		 * unless no one can reach them any more */
+		if (reachable || u->stuck_key)
+			rc = u->retag(u->owner, k->parking_key);
 		k->holder[key] = NULL;
 		if (rc) {
 			k->retag_failures++;
@@ -404,6 +406,16 @@ int keys_unregister(struct keys *k, struct keys_user *u)
 	atomic_store(&u->key, k->parking_key);
 	pthread_mutex_unlock(&k->lock);
 	return rc;
+}
+
+int keys_unregister(struct keys *k, struct keys_user *u)
+{
+	return unregister(k, u, 1);
+}
+
+int keys_unregister_unreachable(struct keys *k, struct keys_user *u)
+{
+	return unregister(k, u, 0);
 }
 
 /* --- enter and leave --- */

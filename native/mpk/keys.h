@@ -98,6 +98,15 @@ int keys_register(struct keys *k, struct keys_user *u, void *owner, keys_retag_f
 int keys_unregister(struct keys *k, struct keys_user *u);
 
 /*
+ * The same for a domain whose pages no one can reach any more: unmapped,
+ * or all PROT_NONE (a kept region, gate/warm.c, which gets its rights back
+ * only through keys_register's retag). Its key goes back to the free set
+ * without the re-tag to the parking key (still done if a failed retag left
+ * its pages with two keys).
+ */
+int keys_unregister_unreachable(struct keys *k, struct keys_user *u);
+
+/*
  * Before a call: make sure u holds a key (re-tagging as needed) and count
  * the call. Returns the key, or: -EBUSY (every key held by a domain with a
  * call in flight), -errno of a failed retag (u stays parked), -EIO (u is

@@ -396,6 +396,37 @@ static int failure_tests(struct keys *k)
 	return lost;
 }
 
+/* A domain whose pages no one can reach: its key freed without a retag */
+static void unreachable_tests(void)
+{
+	struct fake_alloc a;
+	struct keys *k = world(&a, 15, 2, 3);
+	int from, key;
+
+	if (!check(k != NULL, "unreachable: init with 2 domain keys"))
+		return;
+	logging = 1;
+	check(reg(k, 0) == 0 && reg(k, 1) == 0, "unreachable: register A, B");
+	key = atomic_load(&doms[0].u.key);
+	from = nlog;
+	check(keys_enter(k, &doms[0].u) == key &&
+	      keys_unregister_unreachable(k, &doms[0].u) == -EBUSY,
+	      "unreachable: A in flight: -EBUSY");
+	keys_leave(k, &doms[0].u);
+	check(keys_unregister_unreachable(k, &doms[0].u) == 0, "unreachable: unregister A");
+	atomic_store(&doms[0].live, 0);
+	log_is(from, "");
+	check(stats(k).free_keys == 1, "unreachable: A's key is free (%u)", stats(k).free_keys);
+	check(keys_unregister_unreachable(k, &doms[0].u) == -EINVAL, "unreachable: again: -EINVAL");
+	from = nlog;
+	check(reg(k, 2) == 0 && atomic_load(&doms[2].u.key) == key, "unreachable: C gets key %d", key);
+	log_is(from, key == 3 ? "C3" : "C?");
+	invariants(k);
+	logging = 0;
+	check(violations == 0, "unreachable: fake retag saw no sharing (%s)", violation);
+	keys_fini(k);
+}
+
 static void deterministic(void)
 {
 	struct fake_alloc a;
@@ -551,5 +582,6 @@ void test_keys(void)
 	suite("mpk: keys");
 	init_tests();
 	deterministic();
+	unreachable_tests();
 	stress();
 }
