@@ -43,33 +43,6 @@ static void add_range(struct cordon_mpk_domain *d, uintptr_t start, size_t len, 
 		d->ranges[d->nranges++] = (struct cordon_image_range){ start, len, prot };
 }
 
-/* An image with WRGSBASE (f3 [rex] 0f ae /3, register form) could point
- * %gs at a fake switch page: refused, at every byte offset like WRPKRU. */
-static int find_wrgsbase(const struct cordon_mpk_domain *d, uintptr_t *at)
-{
-	const uint8_t *p;
-	unsigned i;
-	size_t j;
-
-	for (i = 0; i < d->nranges; i++) {
-		if (!(d->ranges[i].prot & PROT_EXEC))
-			continue;
-		p = (const uint8_t *)d->ranges[i].start;
-		for (j = 0; j + 2 < d->ranges[i].len; j++) {
-			const uint8_t *next = memchr(p + j, 0x0f, d->ranges[i].len - j);
-
-			if (!next)
-				break;
-			j = (size_t)(next - p);
-			if (j + 2 < d->ranges[i].len && p[j + 1] == 0xae && (p[j + 2] & 0xf8) == 0xd8) {
-				*at = (uintptr_t)(p + j);
-				return 1;
-			}
-		}
-	}
-	return 0;
-}
-
 /* d->ranges: the image's, from its first page to its last */
 static int image_ranges(struct cordon_mpk_domain *d, char *err, size_t errlen)
 {
@@ -88,7 +61,6 @@ static int image_ranges(struct cordon_mpk_domain *d, char *err, size_t errlen)
 static int load_image(struct cordon_mpk_domain *d, const void *image, size_t len,
 		      size_t room, char *err, size_t errlen)
 {
-	uintptr_t at;
 	int rc;
 
 	d->base = mmap(NULL, d->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -97,18 +69,11 @@ static int load_image(struct cordon_mpk_domain *d, const void *image, size_t len
 		d->base = NULL;
 		return fail(err, errlen, -ENOMEM, "cannot reserve the domain's region");
 	}
+	/* the loader also refuses WRGSBASE here (cordon_inspect_code_mpk) */
 	rc = cordon_image_load_at(image, len, d->base, room, &d->img, err, errlen);
 	if (!rc)
 		rc = image_ranges(d, err, errlen);
-	if (rc)
-		return rc;
-	if (find_wrgsbase(d, &at)) {
-		snprintf(err, errlen, "executable byte at image offset 0x%lx is WRGSBASE "
-			 "(0f ae /3): not allowed in an mpk domain",
-			 (unsigned long)(at - (uintptr_t)d->base));
-		return -ENOEXEC;
-	}
-	return 0;
+	return rc;
 }
 
 /* musl's view of the thread block: self, canary, C locale. */

@@ -36,7 +36,7 @@ int cordon_image_room(const void *bytes, size_t len, size_t *room,
  * Load the image into [where, where + room): where page-aligned, the
  * space reserved by the caller (PROT_NONE) and at least as large as
  * cordon_image_room said. Same checks, results and messages as
- * cordon_image_load. On failure the space is left PROT_NONE, its contents
+ * cordon_image_load, and WRGSBASE is refused too (cordon_inspect_code_mpk). On failure the space is left PROT_NONE, its contents
  * discarded; -ENOSPC if it is too small.
  */
 int cordon_image_load_at(const void *bytes, size_t len, void *where, size_t room,

@@ -1,6 +1,7 @@
 /*
  * Refuse an image whose executable memory holds an instruction that writes
- * PKRU (mpk/inspect.c decides which). Runs after relocation and before the
+ * PKRU (mpk/inspect.c decides which), or, loaded for the mpk backend (into
+ * a domain's region: image_at.h), one that writes the GS base. Runs after relocation and before the
  * final protections, on the bytes exactly as they will be executed. The
  * order is belt and braces: relocations could in principle write such
  * bytes into code, but reloc.c already refuses any relocation whose target
@@ -46,8 +47,8 @@ int loader_inspect(struct cordon_image *img, struct msg *m)
 				s2 == end; j++)
 			end = e2;
 		i = j;
-		if (!cordon_inspect_code(img->region + (start - img->low),
-					 (size_t)(end - start), &off, &what))
+		if (!(img->borrowed ? cordon_inspect_code_mpk : cordon_inspect_code)(
+			    img->region + (start - img->low), (size_t)(end - start), &off, &what))
 			continue;
 		msg_str(m, "executable byte at image offset ");
 		msg_hex(m, start - img->low + off);

@@ -8,6 +8,9 @@
  * Not refused: XRSTORS (0f c7 /3) also restores PKRU but is privileged; in
  * user mode it raises #GP (SIGSEGV) before doing anything. FXRSTOR (0f ae
  * /1) never touches PKRU.
+ * For the mpk backend also WRGSBASE, 0f ae /3 with mod == 3 (its prefix f3
+ * does not matter: without it the bytes are no other instruction that
+ * compilers emit; with mod != 3, /3 is STMXCSR, accepted).
  */
 #include <string.h>
 
@@ -15,10 +18,11 @@
 
 static const char WRPKRU[] = "WRPKRU (0f 01 ef)";
 static const char XRSTOR[] = "XRSTOR (0f ae /5)";
+static const char WRGSBASE[] = "WRGSBASE (0f ae /3)";
 
 /* The name of the refused sequence starting at code[i], or NULL.
  * i + 1 < len on entry; every further byte is bounds-checked here. */
-static const char *refused_at(const uint8_t *code, size_t len, size_t i)
+static const char *refused_at(const uint8_t *code, size_t len, size_t i, int mpk)
 {
 	uint8_t modrm;
 
@@ -34,12 +38,14 @@ static const char *refused_at(const uint8_t *code, size_t len, size_t i)
 		modrm = code[i + 2];
 		if (((modrm >> 3) & 7) == 5 && (modrm >> 6) != 3)
 			return XRSTOR;
+		if (mpk && ((modrm >> 3) & 7) == 3 && (modrm >> 6) == 3)
+			return WRGSBASE;
 	}
 	return NULL;
 }
 
-int cordon_inspect_code(const uint8_t *code, size_t len, size_t *offset,
-			const char **what)
+static int inspect(const uint8_t *code, size_t len, size_t *offset, const char **what,
+		   int mpk)
 {
 	const char *name;
 	size_t i;
@@ -56,7 +62,7 @@ int cordon_inspect_code(const uint8_t *code, size_t len, size_t *offset,
 		i = (size_t)(next - code);
 		if (i + 1 >= len)
 			break;
-		name = refused_at(code, len, i);
+		name = refused_at(code, len, i, mpk);
 		if (!name)
 			continue;
 		if (offset)
@@ -66,4 +72,16 @@ int cordon_inspect_code(const uint8_t *code, size_t len, size_t *offset,
 		return -1;
 	}
 	return 0;
+}
+
+int cordon_inspect_code(const uint8_t *code, size_t len, size_t *offset,
+			const char **what)
+{
+	return inspect(code, len, offset, what, 0);
+}
+
+int cordon_inspect_code_mpk(const uint8_t *code, size_t len, size_t *offset,
+			    const char **what)
+{
+	return inspect(code, len, offset, what, 1);
 }

@@ -96,6 +96,38 @@ static void crafted(void)
 	check(cordon_inspect_code(b, 3, NULL, NULL) == -1, "refusal with NULL outputs");
 }
 
+/* The mpk variant: WRGSBASE too, in the same pass; the plain one keeps it */
+static void crafted_mpk(void)
+{
+	static const char GS[] = "WRGSBASE (0f ae /3)";
+	uint8_t b[32];
+	unsigned modrm;
+	int bad = 0, rc;
+	size_t off = 0;
+	const char *what = NULL;
+
+	memset(b, 0x90, sizeof(b));
+	memcpy(b + 7, "\xf3\x48\x0f\xae\xd8", 5); /* wrgsbase %rax */
+	rc = cordon_inspect_code_mpk(b, sizeof(b), &off, &what);
+	check(rc == -1 && off == 9 && what && !strcmp(what, GS),
+	      "mpk: WRGSBASE refused at its 0f (%zu, %s)", off, what ? what : "nothing");
+	expect(b, sizeof(b), NULL, 0, "WRGSBASE: the plain scan keeps it");
+	for (modrm = 0; modrm < 256; modrm++) {
+		int want = (modrm & 0xf8) == 0xd8 ? 1 : (modrm & 0x38) == 0x28 && modrm < 0xc0;
+
+		memset(b, 0x90, sizeof(b));
+		b[3] = 0x0f, b[4] = 0xae, b[5] = (uint8_t)modrm;
+		bad |= (cordon_inspect_code_mpk(b, sizeof(b), NULL, NULL) == -1) != want;
+	}
+	check(!bad, "mpk: of 0f ae with every ModRM, only /3 register form and /5 memory form refused");
+	memset(b, 0x90, sizeof(b));
+	memcpy(b + 20, "\x0f\x01\xef", 3);
+	check(cordon_inspect_code_mpk(b, sizeof(b), &off, &what) == -1 && off == 20 &&
+	      !strcmp(what, WR), "mpk: WRPKRU still refused");
+	memcpy(b + 20, "\x0f\xae\x18", 3); /* stmxcsr (%rax) */
+	check(cordon_inspect_code_mpk(b, sizeof(b), NULL, NULL) == 0, "mpk: STMXCSR (memory /3) is fine");
+}
+
 /* A pattern at the very end of a page followed by an inaccessible page:
  * a read past the end would crash the test. */
 static void page_end(void)
@@ -200,6 +232,7 @@ void test_inspect(void)
 {
 	suite("inspect: crafted bytes");
 	crafted();
+	crafted_mpk();
 	page_end();
 	suite("inspect: loader");
 	image();

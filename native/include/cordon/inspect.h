@@ -23,4 +23,13 @@
 int cordon_inspect_code(const uint8_t *code, size_t len, size_t *offset,
 			const char **what);
 
+/*
+ * The same for code that runs in the JVM's own process behind the mpk
+ * gate, in the same one pass: also refused is WRGSBASE (f3 [rex] 0f ae /3,
+ * register form, "WRGSBASE (0f ae /3)"), which could point %gs, which the
+ * gate trusts to be the thread's switch page, at a fake one.
+ */
+int cordon_inspect_code_mpk(const uint8_t *code, size_t len, size_t *offset,
+			    const char **what);
+
 #endif
