@@ -7,6 +7,7 @@ import dev.cordon.bundles.hostile.Hostile;
 import dev.cordon.bundles.zlib.Compressor;
 import dev.cordon.demo.CordonFramework;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,10 +83,20 @@ class SignalsInFlightTest {
         Thread.sleep(300);
 
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        // Into a file, not a pipe this JVM reads: the dump is written while
+        // every Java thread here is held at the safepoint, the reader too, so
+        // a dump larger than the pipe and socket buffers would wait forever
+        // (seen in CI: the VM thread blocked in a socket send).
+        Path out = Files.createTempFile("cordon-thread-dump", ".txt");
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(ProcessHandle.current().pid()), "Thread.print")
-                .redirectErrorStream(true).start();
-        String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "jcmd finished");
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String dump = Files.readString(out, StandardCharsets.UTF_8);
+        Files.deleteIfExists(out);
+        assertTrue(finished, "jcmd finished");
         running.set(false);
         for (Thread t : threads) {
             t.join(30_000);
