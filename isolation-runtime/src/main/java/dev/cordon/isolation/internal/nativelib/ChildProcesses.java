@@ -77,10 +77,10 @@ public final class ChildProcesses {
         }
     }
 
-    /** Blocks for events; returns how many were written into {@code events}, or -1. */
-    public static int epollWait(int epfd, MemorySegment events, int max) {
+    /** Blocks for events, up to the timeout (-1: none); returns how many were written into {@code events}, 0 on timeout, or -1. */
+    public static int epollWait(int epfd, MemorySegment events, int max, int timeoutMillis) {
         try {
-            return (int) EPOLL_WAIT.invokeExact(epfd, events, max, -1);
+            return (int) EPOLL_WAIT.invokeExact(epfd, events, max, timeoutMillis);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

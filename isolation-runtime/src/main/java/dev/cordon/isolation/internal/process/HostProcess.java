@@ -20,6 +20,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,8 +32,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HostProcess implements Sandbox {
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final java.util.concurrent.Executor UNMAPPER = java.util.concurrent.Executors
-            .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-unmapper").factory());
+    /** One thread, ended when idle (as the reaper: see {@link HostReaper}). */
+    static final ThreadPoolExecutor UNMAPPER = new ThreadPoolExecutor(0, 1,
+            HostReaper.IDLE_MILLIS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+            Thread.ofPlatform().daemon().name("cordon-unmapper").factory());
 
     private final DomainSpec spec;
     private final Arena arena = Arena.ofShared();
