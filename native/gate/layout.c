@@ -109,7 +109,7 @@ int gate_layout(struct cordon_mpk_domain *d, const void *image, size_t len,
 	size_t room, stack, arena, lane, off;
 	struct gate_warm_shape shape;
 	unsigned i;
-	int rc, warm;
+	int rc;
 
 	if (!cfg->lanes || cfg->lanes > GATE_MAX_LANES || cfg->heap_size > MAX_PART ||
 	    cfg->stack_size > MAX_PART || cfg->arena_size > MAX_PART)
@@ -128,8 +128,8 @@ int gate_layout(struct cordon_mpk_domain *d, const void *image, size_t len,
 	d->size = room + PG + d->heap_size + PG + d->pool_size + PG + lane * d->nlanes;
 	shape = (struct gate_warm_shape){ room, d->heap_size, d->pool_size, stack, arena,
 					  d->size, d->nlanes, d->hw };
-	warm = d->reused = gate_warm_take(d, image, len, &shape);
-	rc = warm ? image_ranges(d, err, errlen) : load_image(d, image, len, room, err, errlen);
+	d->reused = gate_warm_take(d, image, len, &shape);
+	rc = d->reused ? image_ranges(d, err, errlen) : load_image(d, image, len, room, err, errlen);
 	if (rc)
 		return rc;
 	off = room + PG;
@@ -146,7 +146,7 @@ int gate_layout(struct cordon_mpk_domain *d, const void *image, size_t len,
 		l->tb = l->stack_top;
 		l->arena = l->tb + PG;
 	}
-	if (!warm) {
+	if (!d->reused) {
 		if (map_parts(d, lane))
 			return fail(err, errlen, -ENOMEM, "cannot map the domain's heap and lanes");
 		/* before the domain first runs: what a kept region goes back to */
@@ -258,7 +258,7 @@ static void unmap_region(struct cordon_mpk_domain *d)
 
 void gate_release(struct cordon_mpk_domain *d)
 {
-	int kept = 0;
+	int kept;
 
 	gate_kctx_release(d);
 	if (d->vsys_ready)

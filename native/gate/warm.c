@@ -35,7 +35,7 @@
  * as the load left them; the pages after that were zero. */
 struct snap {
 	uintptr_t start;
-	size_t len, kept;
+	size_t kept;
 	unsigned char *bytes;
 };
 
@@ -117,6 +117,19 @@ void gate_warm_free(struct gate_warm *w)
 	free(w);
 }
 
+/* The oldest kept region, out of the list; under lock, nkept > 0 */
+static struct gate_warm *take_oldest(void)
+{
+	struct gate_warm **p, *w;
+
+	for (p = &kept; (*p)->next; p = &(*p)->next)
+		;
+	w = *p;
+	*p = NULL;
+	nkept--;
+	return w;
+}
+
 /* A kept region's end: its image unloaded, its region unmapped. */
 static void drop(struct gate_warm *w)
 {
@@ -142,7 +155,7 @@ static int add_snap(struct gate_warm *w, uintptr_t start, size_t len)
 	if (w->nsnap == MAX_SNAPS)
 		return -1;
 	s = &w->snap[w->nsnap++];
-	*s = (struct snap){ start, len, n, NULL };
+	*s = (struct snap){ start, n, NULL };
 	if (n && !(s->bytes = malloc(n)))
 		return -1;
 	memcpy(s->bytes, (const void *)start, n);
@@ -245,7 +258,7 @@ int gate_warm_scrub(struct cordon_mpk_domain *d)
 
 int gate_warm_keep(struct cordon_mpk_domain *d)
 {
-	struct gate_warm *w = d->warm, *old = NULL, **p;
+	struct gate_warm *w = d->warm, *old = NULL;
 
 	w->base = d->base;
 	w->img = d->img;
@@ -256,13 +269,8 @@ int gate_warm_keep(struct cordon_mpk_domain *d)
 	}
 	w->next = kept;
 	kept = w;
-	if (++nkept > max_kept) {
-		for (p = &kept; (*p)->next; p = &(*p)->next)
-			;
-		old = *p;
-		*p = NULL;
-		nkept--;
-	}
+	if (++nkept > max_kept)
+		old = take_oldest();
 	pthread_mutex_unlock(&lock);
 	d->warm = NULL;
 	if (old)
@@ -279,15 +287,9 @@ API void cordon_mpk_warm_regions(unsigned max)
 	pthread_mutex_lock(&lock);
 	max_kept = max;
 	while (nkept > max_kept) {
-		struct gate_warm **p;
-
-		for (p = &kept; (*p)->next; p = &(*p)->next)
-			;
-		w = *p;
-		*p = NULL;
+		w = take_oldest();
 		w->next = gone;
 		gone = w;
-		nkept--;
 	}
 	pthread_mutex_unlock(&lock);
 	while ((w = gone)) {

@@ -22,8 +22,8 @@ void gate_warm_record(struct cordon_mpk_domain *d, const void *image, size_t len
 		      const struct gate_warm_shape *shape);
 
 /* A kept region for this image and shape: 1 and d->base, d->size, d->img
- * and d->warm filled in, the region as a cold load leaves it (its key
- * aside: keys_register re-tags it); 0 if none. */
+ * and d->warm filled in, the region as a cold load leaves it but all
+ * PROT_NONE until gate_tag's retag; 0 if none. */
 int gate_warm_take(struct cordon_mpk_domain *d, const void *image, size_t len,
 		   const struct gate_warm_shape *shape);
 
