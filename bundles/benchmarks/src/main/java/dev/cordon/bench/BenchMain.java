@@ -55,7 +55,8 @@ public final class BenchMain {
             unit.put(name, r.getPrimaryResult().getScoreUnit());
         }
         System.out.println();
-        System.out.println("Cordon benchmarks (median of SampleTime; this machine, one run)");
+        System.out.println("Cordon benchmarks (this machine, one run): calls, mean time per call (AverageTime),"
+                + " median of the iterations; create+destroy, median of SampleTime");
         median.forEach((name, value) -> System.out.printf(Locale.ROOT, "  %-32s %12.1f %s%n", name, value, unit.get(name)));
         System.out.println();
         ratio(median, "emptyCall_process", "emptyCall_plainFfm", "process empty call vs plain FFM");

@@ -52,7 +52,9 @@ public class MpkSoftwareBenchmark {
         arena.close();
     }
 
+    /** AverageTime, as GateBenchmark's calls it is compared with. */
     @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public int emptyCall_mpkSoftwarePath() {
         int status = mpk.call(domain, 0, noop, words, words.asSlice(48), 0);
