@@ -48,7 +48,7 @@ static int finish(struct cordon_mpk_domain *d, struct gate_record *r, int st)
 }
 
 int gate_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
-	      const int64_t args[6], int64_t *result, int64_t deadline_ns)
+	      const int64_t args[6], int64_t *result, int64_t timeout_ns)
 {
 	struct gate_record *r = gate_attach();
 	struct gate_lane *ln;
@@ -87,8 +87,8 @@ int gate_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
 	c.tb = ln->tb;
 	c.hw = (uint64_t)d->hw;
 	*(int *)(ln->tb + TB_TID) = r->tid;
-	if (deadline_ns)
-		gate_deadline_arm(r, deadline_ns);
+	if (timeout_ns)
+		gate_deadline_arm(r, timeout_ns);
 	st = gate_enter(&c, result);
 	if (d->hw)
 		keys_leave(gate_g.keys, &d->ku);
@@ -96,7 +96,7 @@ int gate_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
 out:
 	/* release stores: a kill or a deadline signal that still sees the
 	 * call is told apart by its generation (signals.c) */
-	if (deadline_ns)
+	if (timeout_ns)
 		atomic_store_explicit(&r->deadline, 0, memory_order_release);
 	atomic_store_explicit(&r->domain, NULL, memory_order_release);
 	atomic_store_explicit(&ln->busy, 0, memory_order_release);
@@ -104,12 +104,12 @@ out:
 }
 
 API int cordon_mpk_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
-			const int64_t args[6], int64_t *result, int64_t deadline_ns)
+			const int64_t args[6], int64_t *result, int64_t timeout_ns)
 {
 	int64_t none[6] = { 0 };
 
 	if (!d || d->magic != GATE_MAGIC || lane >= d->nlanes || !result ||
-	    !gate_exec_contains(d, (uintptr_t)fn) || deadline_ns < 0)
+	    !gate_exec_contains(d, (uintptr_t)fn) || timeout_ns < 0)
 		return -EINVAL;
-	return gate_call(d, lane, fn, args ? args : none, result, deadline_ns);
+	return gate_call(d, lane, fn, args ? args : none, result, timeout_ns);
 }

@@ -238,7 +238,7 @@ int gate_signal_number(void); /* the deadline/kill signal */
 void gate_send(struct gate_record *r, uint64_t gen, int kill);
 
 /* watchdog.c */
-void gate_deadline_arm(struct gate_record *r, int64_t deadline_ns);
+void gate_deadline_arm(struct gate_record *r, int64_t timeout_ns);
 void gate_signals_refresh(void);
 int64_t gate_now_ns(void);
 
@@ -248,7 +248,7 @@ int gate_exec_contains(const struct cordon_mpk_domain *d, uintptr_t p);
 
 /* call.c: the call through the gate on lane, used by create as well */
 int gate_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
-	      const int64_t args[6], int64_t *result, int64_t deadline_ns);
+	      const int64_t args[6], int64_t *result, int64_t timeout_ns);
 
 /* gate.S */
 struct gate_call {

@@ -13,6 +13,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 static _Atomic unsigned word;   /* futex: bumped by an arm that finds it asleep */
 static _Atomic int sleeping;
 static pthread_once_t started = PTHREAD_ONCE_INIT;
+static int64_t coarse_res_ns;
 
 int64_t gate_now_ns(void)
 {
@@ -90,8 +92,12 @@ static void *watch(void *arg)
 
 static void start(void)
 {
+	struct timespec res;
 	pthread_attr_t a;
 	pthread_t t;
+
+	clock_getres(CLOCK_MONOTONIC_COARSE, &res);
+	coarse_res_ns = (int64_t)res.tv_sec * 1000000000 + res.tv_nsec;
 
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
@@ -100,12 +106,27 @@ static void start(void)
 	pthread_attr_destroy(&a);
 }
 
-/* The record's deadline, seen by the watchdog; wakes it if it sleeps. The
- * caller clears the deadline when the call ends. */
-void gate_deadline_arm(struct gate_record *r, int64_t deadline_ns)
+/* The coarse clock: a few ns where a clock read costs 20 or more (a
+ * paravirtual clock). It lags CLOCK_MONOTONIC by less than its resolution
+ * (coarse_res_ns, set at start), so now + resolution is never early. */
+static int64_t coarse_now_ns(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The record's deadline, timeout_ns from now, seen by the watchdog; wakes
+ * it if it sleeps. The caller clears the deadline when the call ends. */
+void gate_deadline_arm(struct gate_record *r, int64_t timeout_ns)
+{
+	int64_t now, deadline;
+
 	pthread_once(&started, start);
-	atomic_store(&r->deadline, deadline_ns);
+	now = coarse_now_ns() + coarse_res_ns;
+	deadline = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
+	atomic_store(&r->deadline, deadline);
 	if (atomic_load(&sleeping)) {
 		atomic_fetch_add(&word, 1);
 		syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);

@@ -105,13 +105,15 @@ int cordon_mpk_attach(void);
 
 /*
  * Run fn(args[0..5]) inside the domain on lane `lane`, which the caller
- * owns for the duration. deadline_ns: CLOCK_MONOTONIC time after which the
- * call is interrupted and the domain ended; 0 for none. The function's
+ * owns for the duration. timeout_ns: how long the call may run (0: no
+ * limit); then it is interrupted and the domain ended, a few ms later at
+ * most (the watchdog wakes every ms; the start is read from the coarse
+ * clock and rounded up, so never early). The function's
  * int64_t result goes to *result. Returns CORDON_CALL_*, or -errno for bad
  * arguments.
  */
 int cordon_mpk_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
-		    const int64_t args[6], int64_t *result, int64_t deadline_ns);
+		    const int64_t args[6], int64_t *result, int64_t timeout_ns);
 
 /* Why the domain died ("native fault: SIGSEGV (SEGV_PKUERR) at 0x..., key
  * 3, ip image+0x1234"); empty while it lives. */

@@ -13,10 +13,11 @@ public interface Lane {
     /**
      * Calls function {@code fn}. {@code args[i]} with bit i of {@code arenaMask} set is an
      * offset into {@link #arena()}, which the backend turns into a pointer in the domain.
+     * After {@code timeoutNanos} the call is ended, and with it the domain.
      *
-     * @throws dev.cordon.isolation.DomainFailedException if the sandbox died or the deadline passed
+     * @throws dev.cordon.isolation.DomainFailedException if the sandbox died or the call ran too long
      */
-    long call(int fn, long[] args, int arenaMask, long deadlineNanos);
+    long call(int fn, long[] args, int arenaMask, long timeoutNanos);
 
     /**
      * Argument {@code i} as a backend that maps the arena at {@code arenaBase}

@@ -5,8 +5,8 @@ public interface Sandbox extends AutoCloseable {
     /** The function index of an exported symbol, or -1 if the image has none. */
     int resolve(String symbol) throws DomainStartException;
 
-    /** Waits for a free lane until the deadline. */
-    Lane acquire(long deadlineNanos);
+    /** A free lane, waiting for one at most {@code timeoutNanos}. */
+    Lane acquire(long timeoutNanos);
 
     void release(Lane lane);
 
@@ -16,7 +16,15 @@ public interface Sandbox extends AutoCloseable {
     /** Memory the domain may use, for the domains table. */
     long memoryBytes();
 
-    /** Releases everything; calls still in flight fail. */
+    /**
+     * Takes no new calls, lets those in flight run up to {@code drainNanos},
+     * then ends them and releases everything.
+     */
+    void close(long drainNanos);
+
+    /** Ends the calls in flight at once and releases everything. */
     @Override
-    void close();
+    default void close() {
+        close(0);
+    }
 }

@@ -104,14 +104,15 @@ public final class Domain {
     }
 
     private CallTarget fixed(Incarnation incarnation) {
-        return deadline -> incarnation;
+        return timeout -> incarnation;
     }
 
-    /** For stateless services: the live incarnation, waiting through a restart until the deadline. */
-    private Incarnation awaitCurrent(long deadlineNanos) {
+    /** For stateless services: the live incarnation, waiting through a restart at most {@code timeoutNanos}. */
+    private Incarnation awaitCurrent(long timeoutNanos) {
         Incarnation live = current;
+        long start = live == null || live.ended() ? System.nanoTime() : 0;
         while (live == null || live.ended()) {
-            if (state == DomainState.FAILED || state == DomainState.STOPPED || System.nanoTime() > deadlineNanos) {
+            if (state == DomainState.FAILED || state == DomainState.STOPPED || System.nanoTime() - start > timeoutNanos) {
                 throw new DomainFailedException(bundle.getSymbolicName() + ": domain is " + state.name().toLowerCase());
             }
             synchronized (this) {

@@ -4,5 +4,5 @@ package dev.cordon.isolation.internal.gate;
 @FunctionalInterface
 public interface CallTarget {
     /** @throws dev.cordon.isolation.DomainFailedException if there is nothing to call */
-    Incarnation incarnation(long deadlineNanos);
+    Incarnation incarnation(long timeoutNanos);
 }

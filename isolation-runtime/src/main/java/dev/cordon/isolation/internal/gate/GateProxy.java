@@ -15,26 +15,28 @@ public final class GateProxy implements InvocationHandler {
     private final String description;
     private final Map<Method, Integer> planIndex = new HashMap<>();
     private final CallTarget target;
-    private final long deadlineNanos;
+    private static final Object[] NO_ARGS = {};
+
+    private final long timeoutNanos;
 
     private GateProxy(String description, List<MethodPlan> plans, int firstPlan, CallTarget target,
-            long deadlineNanos) {
+            long timeoutNanos) {
         this.description = description;
         for (int i = 0; i < plans.size(); i++) {
             planIndex.put(plans.get(i).method(), firstPlan + i);
         }
         this.target = target;
-        this.deadlineNanos = deadlineNanos;
+        this.timeoutNanos = timeoutNanos;
     }
 
     /**
      * @param plans      the interface's methods, in the incarnation's plan table from {@code firstPlan}
-     * @param deadline   the policy's deadline per call
+     * @param timeout    the policy's deadline per call, in nanoseconds
      */
     public static Object create(Class<?> iface, List<MethodPlan> plans, int firstPlan, CallTarget target,
-            long deadline, String description) {
+            long timeout, String description) {
         return Proxy.newProxyInstance(iface.getClassLoader(), new Class<?>[] {iface},
-                new GateProxy(description, plans, firstPlan, target, deadline));
+                new GateProxy(description, plans, firstPlan, target, timeout));
     }
 
     @Override
@@ -43,8 +45,7 @@ public final class GateProxy implements InvocationHandler {
         if (plan == null) {
             return objectMethod(proxy, method, args);
         }
-        long deadline = System.nanoTime() + deadlineNanos;
-        return target.incarnation(deadline).call(plan, args == null ? new Object[0] : args, deadline);
+        return target.incarnation(timeoutNanos).call(plan, args == null ? NO_ARGS : args, timeoutNanos);
     }
 
     private Object objectMethod(Object proxy, Method method, Object[] args) {

@@ -7,12 +7,11 @@ import dev.cordon.isolation.internal.backend.Lane;
 import dev.cordon.isolation.internal.backend.Sandbox;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One life of a domain: a sandbox with its functions resolved. Counts the
- * calls in flight so that stopping can drain them.
+ * One life of a domain: a sandbox with its functions resolved. A call in
+ * flight holds one of the sandbox's lanes, which is what stopping drains.
  */
 public final class Incarnation {
     private final String name;
@@ -21,7 +20,6 @@ public final class Incarnation {
     private final int[] functions;
     private final LongAdder calls;
     private final Runnable onInvalidResult;
-    private final AtomicLong inFlight = new AtomicLong();
     private volatile String endReason;
 
     /**
@@ -47,34 +45,30 @@ public final class Incarnation {
         }
     }
 
-    Object call(int plan, Object[] args, long deadlineNanos) {
-        inFlight.incrementAndGet();
+    /** @param timeoutNanos the policy's deadline: how long the call may wait for a lane, and then run */
+    Object call(int plan, Object[] args, long timeoutNanos) {
+        if (endReason != null) {
+            throw new DomainFailedException(name + ": domain ended: " + endReason);
+        }
+        MethodPlan p = plans.get(plan);
+        long[] nativeArgs = new long[MethodPlan.MAX_NATIVE_ARGS];
+        Lane lane = sandbox.acquire(timeoutNanos);
         try {
-            if (endReason != null) {
-                throw new DomainFailedException(name + ": domain ended: " + endReason);
-            }
-            MethodPlan p = plans.get(plan);
-            long[] nativeArgs = new long[MethodPlan.MAX_NATIVE_ARGS];
-            Lane lane = sandbox.acquire(deadlineNanos);
+            int mask = p.marshal(args, lane.arena(), nativeArgs);
+            long raw = lane.call(functions[plan], nativeArgs, mask, timeoutNanos);
+            p.unmarshal(args, lane.arena(), nativeArgs);
+            calls.increment();
             try {
-                int mask = p.marshal(args, lane.arena(), nativeArgs);
-                long raw = lane.call(functions[plan], nativeArgs, mask, deadlineNanos);
-                p.unmarshal(args, lane.arena(), nativeArgs);
-                calls.increment();
-                try {
-                    return p.result(raw, args);
-                } catch (InvalidDomainResultException e) {
-                    onInvalidResult.run();
-                    throw e;
-                }
-            } catch (IllegalStateException unmapped) {
-                // the sandbox was closed under this call: its memory is gone, not ours
-                throw new DomainFailedException(name + ": domain ended during the call", unmapped);
-            } finally {
-                sandbox.release(lane);
+                return p.result(raw, args);
+            } catch (InvalidDomainResultException e) {
+                onInvalidResult.run();
+                throw e;
             }
+        } catch (IllegalStateException unmapped) {
+            // the sandbox was closed under this call: its memory is gone, not ours
+            throw new DomainFailedException(name + ": domain ended during the call", unmapped);
         } finally {
-            inFlight.decrementAndGet();
+            sandbox.release(lane);
         }
     }
 
@@ -82,14 +76,10 @@ public final class Incarnation {
         return sandbox;
     }
 
-    /** Refuses new calls, waits up to {@code drainMillis} for calls in flight, then closes the sandbox. */
+    /** Refuses new calls, lets calls in flight run up to {@code drainMillis}, then closes the sandbox. */
     public void end(String reason, long drainMillis) {
         endReason = reason;
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
-        while (inFlight.get() > 0 && System.nanoTime() < until) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-        sandbox.close();
+        sandbox.close(TimeUnit.MILLISECONDS.toNanos(drainMillis));
     }
 
     public boolean ended() {

@@ -101,12 +101,12 @@ final class MpkSandbox implements Sandbox {
     }
 
     @Override
-    public Lane acquire(long deadlineNanos) {
+    public Lane acquire(long timeoutNanos) {
         String reason = deathReason.get();
         if (reason != null) {
             throw new DomainFailedException(spec.name() + ": domain ended: " + reason);
         }
-        MpkLane lane = lanes.acquire(deadlineNanos, spec.name());
+        MpkLane lane = lanes.acquire(timeoutNanos, spec.name());
         // the caller copies its arguments into the lane's arena next: this thread's
         // PKRU must open the domain's key before it touches that memory
         Thread self = Thread.currentThread();
@@ -161,15 +161,18 @@ final class MpkSandbox implements Sandbox {
     }
 
     /**
-     * Interrupts calls in flight, waits for them to leave, then closes Java's
-     * view of the domain's memory before the native side unmaps it.
+     * Lets calls in flight run up to {@code drainNanos}, interrupts those
+     * left, waits for them to leave, then closes Java's view of the domain's
+     * memory before the native side unmaps it.
      */
     @Override
-    public void close() {
+    public void close(long drainNanos) {
         closing = true;
+        lanes.close();
+        lanes.awaitIdle(drainNanos);
         deathReason.compareAndSet(null, "stopped");
         library.kill(domain, "stopped");
-        if (!lanes.awaitIdle(laneCount, CLOSE_WAIT_NANOS)) {
+        if (!lanes.awaitIdle(CLOSE_WAIT_NANOS)) {
             return; // a lane never came back: leave the domain mapped rather than pull memory from under it
         }
         view.close();
@@ -185,11 +188,13 @@ final class MpkSandbox implements Sandbox {
         private final MemorySegment area;
         /** words 0..5: the arguments; word 6: the result */
         private final MemorySegment words;
+        private final MemorySegment result;
 
         MpkLane(int index, MemorySegment area, MemorySegment words) {
             this.index = index;
             this.area = area;
             this.words = words;
+            this.result = words.asSlice(6 * JAVA_LONG.byteSize());
         }
 
         @Override
@@ -198,24 +203,31 @@ final class MpkSandbox implements Sandbox {
         }
 
         @Override
-        public long call(int fn, long[] args, int arenaMask, long deadlineNanos) {
+        public long call(int fn, long[] args, int arenaMask, long timeoutNanos) {
             long base = area.address();
             for (int i = 0; i < 6; i++) {
                 words.setAtIndex(JAVA_LONG, i, Lane.argument(args, i, arenaMask, base));
             }
             MemorySegment target = functions.get(fn);
+            long keyWaitStart = 0;
+            boolean waitingForKey = false;
             while (true) {
-                int status = library.call(domain, index, target, words, words.asSlice(48), deadlineNanos);
+                int status = library.call(domain, index, target, words, result, timeoutNanos);
                 switch (status) {
                     case MpkLibrary.CALL_OK:
-                        return words.getAtIndex(JAVA_LONG, 6);
+                        return result.get(JAVA_LONG, 0);
                     case MpkLibrary.CALL_TIMEOUT:
                         throw new DomainTimeoutException(spec.name() + ": " + died());
                     case MpkLibrary.CALL_FAULT:
                     case MpkLibrary.CALL_DEAD:
                         throw new DomainFailedException(spec.name() + ": domain ended: " + died());
                     case MpkLibrary.CALL_BUSY:
-                        if (System.nanoTime() - deadlineNanos > 0) {
+                        // every key is held by a domain with a call in flight
+                        long now = System.nanoTime();
+                        if (!waitingForKey) {
+                            waitingForKey = true;
+                            keyWaitStart = now;
+                        } else if (now - keyWaitStart > timeoutNanos) {
                             throw new DomainTimeoutException(spec.name()
                                     + ": no protection key came free before the deadline");
                         }

@@ -64,7 +64,10 @@ public final class MpkLibrary {
     private MethodHandle symbol;
     private MethodHandle arena;
     private MethodHandle attach;
-    private MethodHandle call;
+    /** cordon_mpk_call: unbound and constant, so that the JIT inlines the downcall (saves a few ns a call). */
+    private static final MethodHandle CALL = Linker.nativeLinker().downcallHandle(
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+    private MemorySegment callAddress;
     private MethodHandle reason;
     private MethodHandle kill;
     private MethodHandle destroy;
@@ -82,8 +85,7 @@ public final class MpkLibrary {
             symbol = bind(lib, "cordon_mpk_symbol", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
             arena = bind(lib, "cordon_mpk_arena", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
             attach = bind(lib, "cordon_mpk_attach", FunctionDescriptor.of(JAVA_INT));
-            call = bind(lib, "cordon_mpk_call",
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+            callAddress = find(lib, "cordon_mpk_call");
             reason = bind(lib, "cordon_mpk_reason", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG));
             kill = bind(lib, "cordon_mpk_kill", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
             destroy = bind(lib, "cordon_mpk_destroy", FunctionDescriptor.ofVoid(ADDRESS));
@@ -99,9 +101,11 @@ public final class MpkLibrary {
     }
 
     private static MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd) {
-        MemorySegment address = lib.find(name)
-                .orElseThrow(() -> new IllegalStateException("libcordon.so has no " + name));
-        return Linker.nativeLinker().downcallHandle(address, fd);
+        return Linker.nativeLinker().downcallHandle(find(lib, name), fd);
+    }
+
+    private static MemorySegment find(SymbolLookup lib, String name) {
+        return lib.find(name).orElseThrow(() -> new IllegalStateException("libcordon.so has no " + name));
     }
 
     /** Null if mpk domains can run here, else why not. */
@@ -198,11 +202,14 @@ public final class MpkLibrary {
         }
     }
 
-    /** One call through the gate; {@code args} holds 6 longs, {@code result} 1. */
+    /**
+     * One call through the gate; {@code args} holds 6 longs, {@code result} 1.
+     * After {@code timeoutNanos} (0: never) the call is interrupted and the domain ended.
+     */
     public int call(MemorySegment domain, int lane, MemorySegment fn, MemorySegment args, MemorySegment result,
-            long deadlineNanos) {
+            long timeoutNanos) {
         try {
-            return (int) call.invokeExact(domain, lane, fn, args, result, deadlineNanos);
+            return (int) CALL.invokeExact(callAddress, domain, lane, fn, args, result, timeoutNanos);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param backend      minimum backend
  * @param memoryBytes  the domain's heap
  * @param arenaBytes   argument area per thread: bounds the bytes one call may pass
- * @param deadline     longest a call may run before the domain is ended
+ * @param deadline     longest a call may run before the domain is ended; a call
+ *                     waiting for a free thread waits at most as long
  * @param threads      calls that may run in the domain at once (1: serialised)
  * @param restart      restart policy after a fault
  * @param maxRestarts  restarts allowed before the domain stays failed

@@ -211,9 +211,9 @@ final class HostProcess implements Sandbox {
 
     @Override
     public int resolve(String symbol) throws DomainStartException {
-        HostSlot slot = lanes.acquire(System.nanoTime() + START_TIMEOUT_NANOS, spec.name());
+        HostSlot slot = lanes.acquire(START_TIMEOUT_NANOS, spec.name());
         try {
-            return slot.resolve(symbol, System.nanoTime() + START_TIMEOUT_NANOS);
+            return slot.resolve(symbol, START_TIMEOUT_NANOS);
         } catch (DomainFailedException e) {
             throw new DomainStartException(e.getMessage(), e);
         } finally {
@@ -222,11 +222,11 @@ final class HostProcess implements Sandbox {
     }
 
     @Override
-    public Lane acquire(long deadlineNanos) {
+    public Lane acquire(long timeoutNanos) {
         if (reaped.getCount() == 0) {
             throw failure();
         }
-        return lanes.acquire(deadlineNanos, spec.name());
+        return lanes.acquire(timeoutNanos, spec.name());
     }
 
     @Override
@@ -252,13 +252,16 @@ final class HostProcess implements Sandbox {
     }
 
     /**
-     * Kills and reaps the host; the JVM's mapping of the channel is released
-     * just after, off the caller's path (closing a shared arena waits for a
-     * handshake with every thread).
+     * Lets calls in flight run up to {@code drainNanos}, then kills and reaps
+     * the host; the JVM's mapping of the channel is released just after, off
+     * the caller's path (closing a shared arena waits for a handshake with
+     * every thread).
      */
     @Override
-    public void close() {
+    public void close(long drainNanos) {
         closing = true;
+        lanes.close();
+        lanes.awaitIdle(drainNanos);
         kill("stopped");
         if (!HostReaper.reapHere(pid)) {
             awaitReaped();

@@ -46,22 +46,22 @@ final class HostSlot implements Lane {
     }
 
     @Override
-    public long call(int fn, long[] args, int arenaMask, long deadlineNanos) {
+    public long call(int fn, long[] args, int arenaMask, long timeoutNanos) {
         try {
-            return callOnce(fn, args, arenaMask, deadlineNanos);
+            return callOnce(fn, args, arenaMask, timeoutNanos);
         } catch (IllegalStateException unmapped) {
             throw host.failure();
         }
     }
 
-    private long callOnce(int fn, long[] args, int arenaMask, long deadlineNanos) {
+    private long callOnce(int fn, long[] args, int arenaMask, long timeoutNanos) {
         slot.set(JAVA_INT, S_OP, OP_CALL);
         slot.set(JAVA_INT, S_FN, fn);
         slot.set(JAVA_INT, S_PTR_MASK, arenaMask);
         for (int i = 0; i < args.length; i++) {
             slot.set(JAVA_LONG, S_ARGS + 8L * i, args[i]);
         }
-        roundTrip(deadlineNanos);
+        roundTrip(timeoutNanos);
         int status = slot.get(JAVA_INT, S_STATUS);
         long result = slot.get(JAVA_LONG, S_RESULT);
         release();
@@ -72,15 +72,15 @@ final class HostSlot implements Lane {
     }
 
     /** OP_RESOLVE: the function index of {@code symbol}, or -1. */
-    int resolve(String symbol, long deadlineNanos) {
+    int resolve(String symbol, long timeoutNanos) {
         try {
-            return resolveOnce(symbol, deadlineNanos);
+            return resolveOnce(symbol, timeoutNanos);
         } catch (IllegalStateException unmapped) {
             throw host.failure();
         }
     }
 
-    private int resolveOnce(String symbol, long deadlineNanos) {
+    private int resolveOnce(String symbol, long timeoutNanos) {
         byte[] name = symbol.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (name.length + 1 > arena.byteSize()) {
             return -1;
@@ -89,7 +89,7 @@ final class HostSlot implements Lane {
         arena.set(java.lang.foreign.ValueLayout.JAVA_BYTE, name.length, (byte) 0);
         slot.set(JAVA_INT, S_OP, OP_RESOLVE);
         slot.set(JAVA_INT, S_PTR_MASK, 0);
-        roundTrip(deadlineNanos);
+        roundTrip(timeoutNanos);
         int status = slot.get(JAVA_INT, S_STATUS);
         long result = slot.get(JAVA_LONG, S_RESULT);
         release();
@@ -114,7 +114,7 @@ final class HostSlot implements Lane {
         Libc.futexWake(state);
     }
 
-    private void roundTrip(long deadlineNanos) {
+    private void roundTrip(long timeoutNanos) {
         // CONCURRENCY: publish the request, then look for a sleeping host.
         if (!INT.compareAndSet(slot, S_STATE, SLOT_IDLE, SLOT_REQUEST)) {
             throw host.failure();
@@ -122,9 +122,10 @@ final class HostSlot implements Lane {
         if ((int) INT.getVolatile(slot, S_HOST_WAITING) != 0) {
             Libc.futexWake(state);
         }
-        int s = spin();
+        long start = System.nanoTime();
+        int s = spin(start);
         while (s == SLOT_REQUEST) {
-            long remaining = deadlineNanos - System.nanoTime();
+            long remaining = start + timeoutNanos - System.nanoTime();
             if (remaining <= 0) {
                 throw host.deadlinePassed();
             }
@@ -136,8 +137,8 @@ final class HostSlot implements Lane {
         }
     }
 
-    private int spin() {
-        long until = System.nanoTime() + SPIN_NANOS;
+    private int spin(long start) {
+        long until = start + SPIN_NANOS;
         int s;
         int n = 0;
         while ((s = (int) INT.getVolatile(slot, S_STATE)) == SLOT_REQUEST) {
