@@ -46,6 +46,15 @@ class LanePoolTest {
         return list;
     }
 
+    /** A caller that asked for a lane and is still waiting for one 100 ms later. */
+    private static CompletableFuture<CountedLane> waiting(LanePool<CountedLane> pool, long timeoutNanos)
+            throws InterruptedException {
+        CompletableFuture<CountedLane> waiter = CompletableFuture.supplyAsync(() -> pool.acquire(timeoutNanos, "d"));
+        Thread.sleep(100);
+        assertFalse(waiter.isDone());
+        return waiter;
+    }
+
     @Test
     void theLowestFreeLaneIsTakenFirst() {
         List<CountedLane> lanes = lanes(3);
@@ -79,9 +88,7 @@ class LanePoolTest {
     void aCallerBeyondTheLanesGetsTheNextOneReturned() throws Exception {
         LanePool<CountedLane> pool = new LanePool<>(lanes(1));
         CountedLane only = pool.acquire(SECOND, "d");
-        CompletableFuture<CountedLane> waiter = CompletableFuture.supplyAsync(() -> pool.acquire(10 * SECOND, "d"));
-        Thread.sleep(100);
-        assertFalse(waiter.isDone());
+        CompletableFuture<CountedLane> waiter = waiting(pool, 10 * SECOND);
         pool.release(only);
         assertSame(only, waiter.get(5, TimeUnit.SECONDS));
     }
@@ -90,8 +97,7 @@ class LanePoolTest {
     void aClosedPoolHandsOutNoLane_AndItsWaitersFailAtOnce() throws Exception {
         LanePool<CountedLane> pool = new LanePool<>(lanes(1));
         CountedLane only = pool.acquire(SECOND, "d");
-        CompletableFuture<CountedLane> waiter = CompletableFuture.supplyAsync(() -> pool.acquire(60 * SECOND, "d"));
-        Thread.sleep(100);
+        CompletableFuture<CountedLane> waiter = waiting(pool, 60 * SECOND);
         pool.close();
         Exception e = assertThrows(Exception.class, () -> waiter.get(5, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof DomainFailedException, e.toString());
