@@ -18,15 +18,22 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The mpk gate's SOFTWARE PATH: everything a call through the gate does
- * (attach check, lane, stack and FS-base switch, Syscall User Dispatch
- * selector, register scrubbing, return) except the two WRPKRUs, which these
- * machines lack, on a domain created with CORDON_MPK_SOFTWARE_ONLY. That
- * domain isolates no memory: this is a cost measurement, never a backend.
- * Runs wherever the CPU has FSGSBASE.
+ * (attach check, lane, deadline, stack and FS-base switch, Syscall User
+ * Dispatch selector, register scrubbing, return) except the two WRPKRUs,
+ * which these machines lack, on a domain created with
+ * CORDON_MPK_SOFTWARE_ONLY. That domain isolates no memory: this is a cost
+ * measurement, never a backend. Runs wherever the CPU has FSGSBASE.
+ *
+ * <p>It calls the native gate directly. A bundle's call also goes through the
+ * service proxy and the lane pool, which every backend shares: that part is
+ * what GateBenchmark.emptyCall_inprocess adds to a plain FFM call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 public class MpkSoftwareBenchmark {
+    /** The default policy's deadline: every call of a bundle arms one, and so does this. */
+    private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private MpkLibrary mpk;
     private byte[] image;
     private MpkLibrary.Config config;
@@ -34,6 +41,7 @@ public class MpkSoftwareBenchmark {
     private MemorySegment noop;
     private Arena arena;
     private MemorySegment words;
+    private MemorySegment result;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -44,6 +52,7 @@ public class MpkSoftwareBenchmark {
         noop = mpk.symbol(domain, "zc_noop");
         arena = Arena.ofShared();
         words = arena.allocate(JAVA_LONG, 7);
+        result = words.asSlice(48);
     }
 
     @TearDown(Level.Trial)
@@ -57,7 +66,7 @@ public class MpkSoftwareBenchmark {
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public int emptyCall_mpkSoftwarePath() {
-        int status = mpk.call(domain, 0, noop, words, words.asSlice(48), 0);
+        int status = mpk.call(domain, 0, noop, words, result, DEADLINE_NANOS);
         if (status != MpkLibrary.CALL_OK) {
             throw new IllegalStateException("gate call failed: " + status + " " + mpk.reason(domain));
         }
