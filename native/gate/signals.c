@@ -194,8 +194,10 @@ int gate_signals_install(void)
  * A handler installed after ours (a profiler attached later, an
  * application's signal handling set up late) replaces the front, and would
  * then run in a domain's state if its signal hit a thread inside one. Put
- * the front back in front of it. Called by the watchdog about every 100 ms
- * while calls run, and by attach; the window in between is not covered.
+ * the front back in front of it. Called by attach, by the call that wakes
+ * the watchdog after a quiet spell, and by the watchdog about every 10 ms
+ * while calls run; a handler installed during a run of calls is not
+ * covered until then.
  */
 void gate_signals_refresh(void)
 {

@@ -5,8 +5,8 @@
  * deadline (once per call: the record's generation); about 100 ms after
  * the last one it sleeps on a futex, woken by the next armed call. While
  * awake it also puts the signal fronts back in front of handlers installed
- * after them (signals.c), every ~100 ms. It never attaches and never
- * enters a domain. The signal handler decides (signals.c): a signal for a
+ * after them (signals.c), every ~10 ms; the call that wakes it does so
+ * first. It never attaches and never enters a domain. The signal handler decides (signals.c): a signal for a
  * call that has already ended is ignored.
  */
 #include <errno.h>
@@ -73,7 +73,7 @@ static void *watch(void *arg)
 		/* stay awake ~100 ms after the last armed call: calls come in
 		 * runs, and waking us costs the caller a futex syscall */
 		idle = scan() ? 0 : idle + 1;
-		if (++ticks % 100 == 0)
+		if (++ticks % 10 == 0)
 			gate_signals_refresh();
 		if (idle > 100) {
 			idle = 0;
@@ -98,6 +98,7 @@ static void start(void)
 
 	clock_getres(CLOCK_MONOTONIC_COARSE, &res);
 	coarse_res_ns = (int64_t)res.tv_sec * 1000000000 + res.tv_nsec;
+	gate_signals_refresh(); /* as for a wake-up: this call starts it */
 
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
@@ -128,6 +129,10 @@ void gate_deadline_arm(struct gate_record *r, int64_t timeout_ns)
 	deadline = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
 	atomic_store(&r->deadline, deadline);
 	if (atomic_load(&sleeping)) {
+		/* the first call after a quiet spell: handlers installed in it
+		 * get their fronts before this call enters (~64 sigaction
+		 * queries, once per spell) */
+		gate_signals_refresh();
 		atomic_fetch_add(&word, 1);
 		syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 	}
