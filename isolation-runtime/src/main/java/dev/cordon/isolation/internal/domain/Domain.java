@@ -110,7 +110,10 @@ public final class Domain {
     /** For stateless services: the live incarnation, waiting through a restart at most {@code timeoutNanos}. */
     private Incarnation awaitCurrent(long timeoutNanos) {
         Incarnation live = current;
-        long start = live == null || live.ended() ? System.nanoTime() : 0;
+        if (live != null && !live.ended()) {
+            return live; // no clock read on the way of every call
+        }
+        long start = System.nanoTime();
         while (live == null || live.ended()) {
             if (state == DomainState.FAILED || state == DomainState.STOPPED || System.nanoTime() - start > timeoutNanos) {
                 throw new DomainFailedException(bundle.getSymbolicName() + ": domain is " + state.name().toLowerCase());
