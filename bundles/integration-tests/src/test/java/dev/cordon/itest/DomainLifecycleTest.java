@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,56 @@ class DomainLifecycleTest {
         } catch (DomainFailedException expected) {
             // stateful services are not rebound
         }
+    }
+
+    /**
+     * Restarts while callers keep calling: each call gets its answer or a
+     * domain exception, never anything else (nor a crash: a call that took a
+     * lane of a domain being destroyed would touch unmapped memory).
+     */
+    @Test
+    void callsDuringRestarts_GetTheirAnswerOrADomainException() throws Exception {
+        Bundle hostile = osgi.bundle("dev.cordon.bundles.hostile");
+        healthyHostile();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicLong answered = new AtomicLong();
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        List<Thread> callers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int seed = t;
+            callers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = seed; !done.get(); ) {
+                        Hostile h = osgi.service(Hostile.class, WAIT);
+                        try {
+                            while (!done.get()) {
+                                i++;
+                                if (h.echo(i) != i) {
+                                    unexpected.add(new AssertionError("echo(" + i + ") answered wrong"));
+                                }
+                                answered.incrementAndGet();
+                            }
+                        } catch (DomainFailedException ended) {
+                            // the domain behind this service ended: take the new one
+                        }
+                    }
+                } catch (Throwable e) {
+                    unexpected.add(e);
+                }
+            }));
+        }
+        for (int r = 0; r < 5; r++) {
+            Thread.sleep(100);
+            assertTrue(domains.restart(hostile.getBundleId()));
+        }
+        Thread.sleep(100);
+        done.set(true);
+        for (Thread t : callers) {
+            t.join(WAIT.toMillis());
+        }
+        assertEquals(List.of(), List.copyOf(unexpected));
+        assertTrue(answered.get() > 0);
+        assertEquals(5, healthyHostile().echo(5));
     }
 
     @Test
