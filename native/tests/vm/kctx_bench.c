@@ -1,23 +1,32 @@
 /*
- * Instruction counts of uswitch domains, in the PKU test VM (make vm-bench,
- * ./cordon bench --vm). Timings under emulation mean nothing, so QEMU runs
- * with -icount shift=0: the guest's clock, TSC included, advances 1 ns per
+ * What gate calls, system calls and domain create+destroy cost, for mpk and
+ * uswitch domains.
+ *
+ * In the PKU test VM (make vm-bench, ./cordon bench --vm) it counts
+ * instructions: timings under emulation mean nothing, so QEMU runs with
+ * -icount shift=0: the guest's clock, TSC included, advances 1 ns per
  * instruction executed, and an rdtsc delta counts the instructions of the
  * one vCPU, kernel included. A calibration loop of known length says how
- * close that is. Each figure is the median of 15 runs of 1000 operations.
+ * close that is. With --time (make hw-bench, ./cordon bench --pku) it
+ * measures ns on a real machine with PKU; the uswitch figures need the
+ * patched kernel and are left out without it. Each figure is the median
+ * of 15 runs of 1000 operations.
  *
  *   syscall: clock_getres(CLOCK_MONOTONIC, NULL), a raw syscall instruction,
  *   from the host (a thread with a switch page, and one without), from a
  *   uswitch domain (straight to the kernel, in its context) and from an mpk
  *   domain (trapped to vsys), all four side by side;
- *   gate call: empty, into an mpk and a uswitch domain; and what the implicit
+ *   gate call: empty, into an mpk domain, a software-only one (the
+ *   software path: no WRPKRU) and a uswitch one, against a plain call of a
+ *   host function through a pointer; and what the implicit
  *   switch adds: a uswitch call making one syscall, then one syscall of the
  *   host (two switches), against an empty call and two host syscalls;
  *   domain create+destroy, mpk and uswitch (medians of 15 runs of 10), with
  *   the region of the domain before kept for it (gate/warm.c) and without.
  *
  * gate/, loader/ and mpk/ are compiled in, as for gate-vm-test. argv[1]:
- * target/. Output: one "kctx-bench: NAME = N instructions" line per figure.
+ * target/; argv[2]: --time or nothing. Output: one "kctx-bench: NAME = N
+ * instructions" (or "ns") line per figure.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,11 +45,18 @@
 
 static unsigned char *image;
 static size_t image_len;
+static int timing; /* --time: ns on a real machine, not instructions */
+static int kinds_here[3]; /* mpk, software-only, uswitch domains can run */
 
 static uint64_t ticks(void)
 {
+	struct timespec ts;
 	uint32_t lo, hi;
 
+	if (timing) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+	}
 	__asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
 	return ((uint64_t)hi << 32) | lo;
 }
@@ -84,7 +100,8 @@ static double median(void (*fn)(void *), void *arg)
 
 static void report(const char *name, double v)
 {
-	printf("kctx-bench: %-44s = %8.0f instructions\n", name, v);
+	printf("kctx-bench: %-44s = %8.*f %s\n", name, timing ? 1 : 0, v,
+	       timing ? "ns" : "instructions");
 }
 
 static void nops(void *arg)
@@ -151,6 +168,24 @@ static void empty_calls(void *b)
 		loop(b, 0);
 }
 
+/* the baseline: a call the compiler cannot see through or inline */
+static __attribute__((noinline)) int64_t host_noop(int64_t n)
+{
+	__asm__ volatile("" ::: "memory");
+	return n;
+}
+
+static int64_t (*volatile host_fn)(int64_t) = host_noop;
+
+static void plain_calls(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < OPS; i++)
+		host_fn(0);
+}
+
 static void switching_calls(void *b)
 {
 	int i;
@@ -195,63 +230,102 @@ static unsigned char *read_image(const char *dir, const char *name, size_t *len)
 	return buf;
 }
 
+/* A domain of this kind, and its syscall_loop; none where it cannot run */
+static int open_domain(struct bench_domain *b, unsigned flags)
+{
+	b->d = make(flags);
+	b->loop = b->d ? cordon_mpk_symbol(b->d, "syscall_loop") : NULL;
+	return b->d != NULL;
+}
+
+static void report_create_destroy(const char *temp)
+{
+	static const struct { const char *name; unsigned flags; } kinds[] = {
+		{ "mpk", 0 },
+		{ "software path", CORDON_MPK_SOFTWARE_ONLY },
+		{ "uswitch", CORDON_MPK_KERNEL_CONTEXT },
+	};
+	char name[96];
+	unsigned i, flags;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!kinds_here[i])
+			continue;
+		flags = kinds[i].flags;
+		snprintf(name, sizeof(name), "domain create+destroy, %s, %s", kinds[i].name, temp);
+		report(name, median_of(create_destroy, &flags, CREATE_OPS));
+	}
+}
+
 int main(int argc, char **argv)
 {
-	struct bench_domain mpk, us;
-	double plain, host, dom_us, dom_mpk, empty_us, empty_mpk, sw, create_mpk, create_us;
-	double cold_mpk, cold_us;
-	unsigned mpk_flags = 0, us_flags = CORDON_MPK_KERNEL_CONTEXT;
+	struct bench_domain mpk, sw, us;
+	double plain, host, dom_us, empty_us;
 	char why[256];
 	pthread_t t;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	timing = argc > 2 && !strcmp(argv[2], "--time");
 	image = read_image(argc > 1 ? argv[1] : "target", "gate_basic.so", &image_len);
-	if (!image || !cordon_uswitch_supported(why, sizeof(why))) {
-		printf("kctx-bench: cannot run: %s\n", image ? why : "no gate_basic.so");
+	if (!image) {
+		printf("kctx-bench: cannot run: no gate_basic.so\n");
 		return 1;
 	}
-	report("calibration: 100 nops (want about 100)", median(nops, NULL));
+	/* the VM has every kind; a real machine may not have the patched kernel */
+	if (!cordon_uswitch_supported(why, sizeof(why)) && !timing) {
+		printf("kctx-bench: cannot run: %s\n", why);
+		return 1;
+	}
+	if (!timing)
+		report("calibration: 100 nops (want about 100)", median(nops, NULL));
 	/* a thread that never attached has no switch page */
 	pthread_create(&t, NULL, unregistered, &plain);
 	pthread_join(t, NULL);
-	mpk.d = make(0);
-	us.d = make(CORDON_MPK_KERNEL_CONTEXT);
-	if (!mpk.d || !us.d)
+	kinds_here[0] = open_domain(&mpk, 0);
+	kinds_here[1] = open_domain(&sw, CORDON_MPK_SOFTWARE_ONLY);
+	if (cordon_uswitch_supported(why, sizeof(why)))
+		kinds_here[2] = open_domain(&us, CORDON_MPK_KERNEL_CONTEXT);
+	else
+		printf("kctx-bench: uswitch figures left out: %s\n", why);
+	if (!kinds_here[0] && !kinds_here[1])
 		return 1;
-	mpk.loop = cordon_mpk_symbol(mpk.d, "syscall_loop");
-	us.loop = cordon_mpk_symbol(us.d, "syscall_loop");
 	host = median(host_syscalls, NULL);
-	dom_us = median(domain_syscalls, &us);
-	dom_mpk = median(domain_syscalls, &mpk);
-	empty_us = median(empty_calls, &us);
-	empty_mpk = median(empty_calls, &mpk);
-	sw = median(switching_calls, &us);
-	create_mpk = median_of(create_destroy, &mpk_flags, CREATE_OPS);
-	create_us = median_of(create_destroy, &us_flags, CREATE_OPS);
-	cordon_mpk_warm_regions(0);
-	cold_mpk = median_of(create_destroy, &mpk_flags, CREATE_OPS);
-	cold_us = median_of(create_destroy, &us_flags, CREATE_OPS);
-	cordon_mpk_warm_regions(4);
 	report("syscall, host thread without switch page", plain);
 	report("syscall, host thread with switch page", host);
-	report("syscall, uswitch domain (its context)", dom_us);
-	report("syscall, mpk domain (trapped to vsys)", dom_mpk);
-	/* the target compares the same thread inside and outside the domain;
-	 * a thread that never called a domain pays for neither switch page */
-	printf("kctx-bench: uswitch domain syscall / host syscall = %.2fx (target <= 1.2x)\n",
-	       dom_us / host);
-	printf("kctx-bench: uswitch domain syscall / syscall of a thread without switch page = %.2fx\n",
-	       dom_us / plain);
-	report("gate call, empty, mpk", empty_mpk);
-	report("gate call, empty, uswitch", empty_us);
-	report("uswitch call with 1 syscall, then 1 host syscall", sw);
-	report("  of which two switches and the filter", sw - empty_us - 2 * host);
-	report("domain create+destroy, mpk, region kept (warm)", create_mpk);
-	report("domain create+destroy, uswitch, region kept (warm)", create_us);
-	report("  of which the kernel context", create_us - create_mpk);
-	report("domain create+destroy, mpk, no region kept (cold)", cold_mpk);
-	report("domain create+destroy, uswitch, no region kept (cold)", cold_us);
-	cordon_mpk_destroy(us.d);
-	cordon_mpk_destroy(mpk.d);
+	if (kinds_here[2]) {
+		dom_us = median(domain_syscalls, &us);
+		report("syscall, uswitch domain (its context)", dom_us);
+		/* the target compares the same thread inside and outside the
+		 * domain; a thread that never called a domain pays for neither
+		 * switch page */
+		printf("kctx-bench: uswitch domain syscall / host syscall = %.2fx (target <= 1.2x)\n",
+		       dom_us / host);
+		printf("kctx-bench: uswitch domain syscall / syscall of a thread without switch page = %.2fx\n",
+		       dom_us / plain);
+	}
+	if (kinds_here[0])
+		report("syscall, mpk domain (trapped to vsys)", median(domain_syscalls, &mpk));
+	report("plain call of a host function (a pointer)", median(plain_calls, NULL));
+	if (kinds_here[0])
+		report("gate call, empty, mpk", median(empty_calls, &mpk));
+	if (kinds_here[1])
+		report("gate call, empty, software path (no WRPKRU)", median(empty_calls, &sw));
+	if (kinds_here[2]) {
+		empty_us = median(empty_calls, &us);
+		report("gate call, empty, uswitch", empty_us);
+		dom_us = median(switching_calls, &us);
+		report("uswitch call with 1 syscall, then 1 host syscall", dom_us);
+		report("  of which two switches and the filter", dom_us - empty_us - 2 * host);
+	}
+	report_create_destroy("region kept (warm)");
+	cordon_mpk_warm_regions(0);
+	report_create_destroy("no region kept (cold)");
+	cordon_mpk_warm_regions(4);
+	if (kinds_here[2])
+		cordon_mpk_destroy(us.d);
+	if (kinds_here[1])
+		cordon_mpk_destroy(sw.d);
+	if (kinds_here[0])
+		cordon_mpk_destroy(mpk.d);
 	return 0;
 }
