@@ -5,9 +5,10 @@
  * deadline (once per call: the record's generation); about 100 ms after
  * the last one it sleeps on a futex, woken by the next armed call. While
  * awake it also puts the signal fronts back in front of handlers installed
- * after them (signals.c), every ~10 ms; the call that wakes it does so
- * first. It never attaches and never enters a domain. The signal handler decides (signals.c): a signal for a
- * call that has already ended is ignored.
+ * after them (signals.c), every ~10 ms, and the call that wakes it does so
+ * before it enters. It never attaches and never enters a domain. The
+ * signal handler decides (signals.c): a signal for a call that has already
+ * ended is ignored.
  */
 #include <errno.h>
 #include <linux/futex.h>
