@@ -46,7 +46,6 @@
 static unsigned char *image;
 static size_t image_len;
 static int timing; /* --time: ns on a real machine, not instructions */
-static int kinds_here[3]; /* mpk, software-only, uswitch domains can run */
 
 static uint64_t ticks(void)
 {
@@ -230,37 +229,43 @@ static unsigned char *read_image(const char *dir, const char *name, size_t *len)
 	return buf;
 }
 
-/* A domain of this kind, and its syscall_loop; none where it cannot run */
-static int open_domain(struct bench_domain *b, unsigned flags)
+/* The kinds of domain measured; d stays NULL where a kind cannot run */
+static struct kind {
+	const char *name;
+	unsigned flags;
+	struct bench_domain b;
+} kinds[] = {
+	{ .name = "mpk", .flags = 0 },
+	{ .name = "software path", .flags = CORDON_MPK_SOFTWARE_ONLY },
+	{ .name = "uswitch", .flags = CORDON_MPK_KERNEL_CONTEXT },
+};
+enum { MPK, SOFTWARE, USWITCH, NKINDS };
+
+static void open_kind(struct kind *k)
 {
-	b->d = make(flags);
-	b->loop = b->d ? cordon_mpk_symbol(b->d, "syscall_loop") : NULL;
-	return b->d != NULL;
+	k->b.d = make(k->flags);
+	if (k->b.d)
+		k->b.loop = cordon_mpk_symbol(k->b.d, "syscall_loop");
 }
 
 static void report_create_destroy(const char *temp)
 {
-	static const struct { const char *name; unsigned flags; } kinds[] = {
-		{ "mpk", 0 },
-		{ "software path", CORDON_MPK_SOFTWARE_ONLY },
-		{ "uswitch", CORDON_MPK_KERNEL_CONTEXT },
-	};
 	char name[96];
-	unsigned i, flags;
+	int i;
 
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (!kinds_here[i])
+	for (i = 0; i < NKINDS; i++) {
+		if (!kinds[i].b.d)
 			continue;
-		flags = kinds[i].flags;
 		snprintf(name, sizeof(name), "domain create+destroy, %s, %s", kinds[i].name, temp);
-		report(name, median_of(create_destroy, &flags, CREATE_OPS));
+		report(name, median_of(create_destroy, &kinds[i].flags, CREATE_OPS));
 	}
 }
 
 int main(int argc, char **argv)
 {
-	struct bench_domain mpk, sw, us;
-	double plain, host, dom_us, empty_us;
+	struct bench_domain *mpk = &kinds[MPK].b, *sw = &kinds[SOFTWARE].b, *us = &kinds[USWITCH].b;
+	double plain, host, dom_us, empty_us, switching;
+	int i;
 	char why[256];
 	pthread_t t;
 
@@ -281,19 +286,19 @@ int main(int argc, char **argv)
 	/* a thread that never attached has no switch page */
 	pthread_create(&t, NULL, unregistered, &plain);
 	pthread_join(t, NULL);
-	kinds_here[0] = open_domain(&mpk, 0);
-	kinds_here[1] = open_domain(&sw, CORDON_MPK_SOFTWARE_ONLY);
+	open_kind(&kinds[MPK]);
+	open_kind(&kinds[SOFTWARE]);
 	if (cordon_uswitch_supported(why, sizeof(why)))
-		kinds_here[2] = open_domain(&us, CORDON_MPK_KERNEL_CONTEXT);
+		open_kind(&kinds[USWITCH]);
 	else
 		printf("kctx-bench: uswitch figures left out: %s\n", why);
-	if (!kinds_here[0] && !kinds_here[1])
+	if (!mpk->d && !sw->d)
 		return 1;
 	host = median(host_syscalls, NULL);
 	report("syscall, host thread without switch page", plain);
 	report("syscall, host thread with switch page", host);
-	if (kinds_here[2]) {
-		dom_us = median(domain_syscalls, &us);
+	if (us->d) {
+		dom_us = median(domain_syscalls, us);
 		report("syscall, uswitch domain (its context)", dom_us);
 		/* the target compares the same thread inside and outside the
 		 * domain; a thread that never called a domain pays for neither
@@ -303,29 +308,25 @@ int main(int argc, char **argv)
 		printf("kctx-bench: uswitch domain syscall / syscall of a thread without switch page = %.2fx\n",
 		       dom_us / plain);
 	}
-	if (kinds_here[0])
-		report("syscall, mpk domain (trapped to vsys)", median(domain_syscalls, &mpk));
+	if (mpk->d)
+		report("syscall, mpk domain (trapped to vsys)", median(domain_syscalls, mpk));
 	report("plain call of a host function (a pointer)", median(plain_calls, NULL));
-	if (kinds_here[0])
-		report("gate call, empty, mpk", median(empty_calls, &mpk));
-	if (kinds_here[1])
-		report("gate call, empty, software path (no WRPKRU)", median(empty_calls, &sw));
-	if (kinds_here[2]) {
-		empty_us = median(empty_calls, &us);
+	if (mpk->d)
+		report("gate call, empty, mpk", median(empty_calls, mpk));
+	if (sw->d)
+		report("gate call, empty, software path (no WRPKRU)", median(empty_calls, sw));
+	if (us->d) {
+		empty_us = median(empty_calls, us);
 		report("gate call, empty, uswitch", empty_us);
-		dom_us = median(switching_calls, &us);
-		report("uswitch call with 1 syscall, then 1 host syscall", dom_us);
-		report("  of which two switches and the filter", dom_us - empty_us - 2 * host);
+		switching = median(switching_calls, us);
+		report("uswitch call with 1 syscall, then 1 host syscall", switching);
+		report("  of which two switches and the filter", switching - empty_us - 2 * host);
 	}
 	report_create_destroy("region kept (warm)");
 	cordon_mpk_warm_regions(0);
 	report_create_destroy("no region kept (cold)");
 	cordon_mpk_warm_regions(4);
-	if (kinds_here[2])
-		cordon_mpk_destroy(us.d);
-	if (kinds_here[1])
-		cordon_mpk_destroy(sw.d);
-	if (kinds_here[0])
-		cordon_mpk_destroy(mpk.d);
+	for (i = 0; i < NKINDS; i++)
+		cordon_mpk_destroy(kinds[i].b.d); /* NULL: nothing */
 	return 0;
 }

@@ -155,6 +155,12 @@ public final class LanePool<L extends Lane> {
         signal(true);
     }
 
+    /** Closes the pool, then waits for the lanes out, at most {@code nanos}; true if all are back. */
+    public boolean drain(long nanos) {
+        close();
+        return awaitIdle(nanos);
+    }
+
     /** Waits until every lane is back, at most {@code nanos}; true if all are. */
     public boolean awaitIdle(long nanos) {
         long until = System.nanoTime() + nanos;

@@ -120,8 +120,7 @@ final class InProcessSandbox implements Sandbox {
     @Override
     public void close(long drainNanos) {
         deathReason = "stopped";
-        lanes.close();
-        if (!lanes.awaitIdle(Math.max(drainNanos, java.util.concurrent.TimeUnit.SECONDS.toNanos(30)))) {
+        if (!lanes.drain(Math.max(drainNanos, java.util.concurrent.TimeUnit.SECONDS.toNanos(30)))) {
             return;
         }
         library.unloadImage(image);

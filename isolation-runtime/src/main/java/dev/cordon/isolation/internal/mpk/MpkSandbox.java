@@ -168,8 +168,7 @@ final class MpkSandbox implements Sandbox {
     @Override
     public void close(long drainNanos) {
         closing = true;
-        lanes.close();
-        lanes.awaitIdle(drainNanos);
+        lanes.drain(drainNanos);
         deathReason.compareAndSet(null, "stopped");
         library.kill(domain, "stopped");
         if (!lanes.awaitIdle(CLOSE_WAIT_NANOS)) {

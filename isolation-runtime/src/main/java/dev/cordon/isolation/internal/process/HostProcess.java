@@ -260,8 +260,7 @@ final class HostProcess implements Sandbox {
     @Override
     public void close(long drainNanos) {
         closing = true;
-        lanes.close();
-        lanes.awaitIdle(drainNanos);
+        lanes.drain(drainNanos);
         kill("stopped");
         if (!HostReaper.reapHere(pid)) {
             awaitReaped();
