@@ -7,8 +7,10 @@
 #   2. source package cached?   -> $CORDON_CACHE/zlib/*.dsc (default
 #                                  ~/.cache/cordon), so a second clone of the
 #                                  repo does not download it again
-#   3. else `apt-get source --download-only zlib` (needs a deb-src entry and
-#      dpkg-dev; as root we add them, otherwise we say what to run)
+#   3. else `apt-get source --download-only zlib=V` for each version V that
+#      `apt-cache showsrc` lists, newest first, until one downloads (needs a
+#      deb-src entry and dpkg-dev; as root we add them, otherwise we say
+#      what to run)
 #   4. dpkg-source -x (checks the .dsc checksums, applies Debian's patches)
 #      into a temp dir under target/, then mv into place (no half trees).
 set -eu
@@ -55,6 +57,40 @@ cached_dsc() {
     ls "$CACHE"/zlib_*.dsc 2>/dev/null | sort -V | tail -n 1
 }
 
+# Tries each source version apt lists, newest first: a security suite may
+# list a version its mirror does not serve (bookworm-security answered 404
+# for 1:1.2.13.dfsg-1+deb12u1 while the main suite served 1:1.2.13.dfsg-1).
+# dpkg-source -x below verifies whichever one we get against its .dsc.
+TRIED=
+source_versions() {
+    apt-cache showsrc zlib 2>/dev/null | sed -n 's/^Version: //p' | sort -u -V -r
+}
+
+download_zlib() {  # $1: empty directory to download into
+    versions=$(source_versions)
+    if [ -z "$versions" ]; then
+        # the deb-src entry may exist while its index was never downloaded
+        [ "$(id -u)" = 0 ] || die "apt knows no zlib source; run: sudo apt-get update   then run this again"
+        apt-get update >&2
+        versions=$(source_versions)
+    fi
+    newest=$(echo "$versions" | head -n 1)
+    for v in $versions; do
+        TRIED="$TRIED $v"
+        if (cd "$1" && apt-get $APT_OPT source --download-only "zlib=$v" >&2); then
+            if [ "$v" = "$newest" ]; then
+                echo "fetch-zlib: downloaded zlib $v, the newest source apt lists"
+            else
+                echo "fetch-zlib: downloaded zlib $v: the newer$(echo "$TRIED" | sed "s/ $v\$//") could not be downloaded"
+            fi
+            return 0
+        fi
+        echo "fetch-zlib: zlib $v is listed but could not be downloaded; trying an older one" >&2
+        rm -f "$1"/*
+    done
+    return 1
+}
+
 DSC=$(cached_dsc)
 TARGET=$(dirname "$DEST")
 mkdir -p "$TARGET"
@@ -81,12 +117,7 @@ else
 then run this again."
     fi
     mkdir "$TMP/dl"
-    if ! (cd "$TMP/dl" && apt-get $APT_OPT source --download-only zlib); then
-        # the deb-src entry may exist while its index was never downloaded
-        [ "$(id -u)" = 0 ] || die "apt-get source failed; run: sudo apt-get update   then run this again"
-        apt-get update
-        (cd "$TMP/dl" && apt-get $APT_OPT source --download-only zlib)
-    fi
+    download_zlib "$TMP/dl" || die "no zlib source version apt lists could be downloaded (tried: $TRIED); check the mirror, or put a zlib_*.dsc with its files in $CACHE"
     # keep the package files for the next clone (best effort)
     if mkdir -p "$CACHE" 2>/dev/null && cp "$TMP"/dl/zlib_* "$CACHE"/ 2>/dev/null; then
         echo "fetch-zlib: cached the source package in $CACHE"
