@@ -97,7 +97,7 @@ out:
 	/* release stores: a kill or a deadline signal that still sees the
 	 * call is told apart by its generation (signals.c) */
 	if (timeout_ns)
-		atomic_store_explicit(&r->deadline, 0, memory_order_release);
+		atomic_store_explicit(&r->timeout, 0, memory_order_release);
 	atomic_store_explicit(&r->domain, NULL, memory_order_release);
 	atomic_store_explicit(&ln->busy, 0, memory_order_release);
 	return st;

@@ -160,8 +160,11 @@ struct gate_record {
 	unsigned lane;
 	int tid;
 	_Atomic uint64_t gen;      /* one per call */
-	_Atomic int64_t deadline;  /* CLOCK_MONOTONIC ns, 0 none */
-	uint64_t sent_gen;         /* watchdog: signalled for this call */
+	_Atomic int64_t timeout;   /* the call's deadline, ns after it began; 0 none */
+	/* written by the watchdog only (watchdog.c); the handler's verdict reads them */
+	_Atomic uint64_t deadline_gen; /* the call whose deadline is set */
+	_Atomic int64_t deadline;  /* CLOCK_MONOTONIC ns, for call deadline_gen */
+	uint64_t sent_gen;         /* signalled for this call */
 	uint32_t safe_pkru;        /* between calls */
 	int in_use;                /* block attached to a live thread */
 	int kctx_registered;       /* the switch page is the kernel's too */

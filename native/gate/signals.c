@@ -306,16 +306,16 @@ void gate_send(struct gate_record *r, uint64_t gen, int kill)
  * flight on r, else 0 (stale, or the deadline not reached). */
 static int deadline_verdict(struct gate_record *r, const siginfo_t *si)
 {
-	uint64_t v = (uint64_t)(uintptr_t)si->si_value.sival_ptr;
+	uint64_t v = (uint64_t)(uintptr_t)si->si_value.sival_ptr, gen = v & ~KILL_BIT;
 	struct cordon_mpk_domain *d = r->domain;
-	int64_t dl;
 
-	if (!d || (v & ~KILL_BIT) != atomic_load(&r->gen))
+	if (!d || gen != atomic_load(&r->gen))
 		return 0;
 	if ((v & KILL_BIT) || atomic_load(&d->dead))
 		return CORDON_CALL_DEAD;
-	dl = atomic_load(&r->deadline);
-	if (dl && gate_now_ns() >= dl)
+	/* the watchdog's deadline for this very call (watchdog.c), if it set one */
+	if (atomic_load(&r->timeout) && atomic_load(&r->deadline_gen) == gen &&
+	    gate_now_ns() >= atomic_load(&r->deadline))
 		return CORDON_CALL_TIMEOUT;
 	return 0;
 }

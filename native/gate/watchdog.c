@@ -9,6 +9,15 @@
  * before it enters. It never attaches and never enters a domain. The
  * signal handler decides (signals.c): a signal for a call that has already
  * ended is ignored.
+ *
+ * A call only stores its timeout; the watchdog turns it into a deadline on
+ * CLOCK_MONOTONIC when it first sees the call, reading the clock after it
+ * saw the timeout, so after the call began: a deadline is never early,
+ * and late by at most about one tick. The call reads no clock at all: a
+ * CLOCK_MONOTONIC read costs 20-40 ns where a gate call is ~300
+ * instructions, and the cheap CLOCK_MONOTONIC_COARSE is no bound (with
+ * the tick stopped, NO_HZ, it lags by more than its resolution; that made
+ * a 100 ms deadline fire at 99 ms).
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -24,7 +33,6 @@
 static _Atomic unsigned word;   /* futex: bumped by an arm that finds it asleep */
 static _Atomic int sleeping;
 static pthread_once_t started = PTHREAD_ONCE_INIT;
-static int64_t coarse_res_ns;
 
 int64_t gate_now_ns(void)
 {
@@ -34,12 +42,23 @@ int64_t gate_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The deadline of call gen on r: timeout from now, read after the
+ * caller saw the call's timeout, so never before the call began. Stored
+ * before its generation, which the handler checks first. */
+static void set_deadline(struct gate_record *r, uint64_t gen, int64_t timeout)
+{
+	int64_t now = gate_now_ns();
+
+	atomic_store(&r->deadline, timeout > INT64_MAX - now ? INT64_MAX : now + timeout);
+	atomic_store(&r->deadline_gen, gen);
+}
+
 /* Signals the calls past their deadline; returns how many calls with a
  * deadline are in flight. */
 static unsigned scan(void)
 {
 	unsigned i, n = gate_blocks_used(), armed = 0;
-	int64_t now = gate_now_ns(), dl;
+	int64_t now = gate_now_ns(), timeout;
 	struct gate_record *r;
 	uint64_t gen;
 
@@ -47,12 +66,17 @@ static unsigned scan(void)
 		r = gate_record_of(i);
 		if (!r->in_use || !atomic_load(&r->domain))
 			continue;
+		/* gen first: a timeout read after it is this call's or 0 */
 		gen = atomic_load(&r->gen);
-		dl = atomic_load(&r->deadline);
-		if (!dl)
+		timeout = atomic_load(&r->timeout);
+		if (!timeout)
 			continue;
 		armed++;
-		if (now < dl || r->sent_gen == gen)
+		if (atomic_load(&r->deadline_gen) != gen) {
+			set_deadline(r, gen, timeout);
+			continue;
+		}
+		if (now < atomic_load(&r->deadline) || r->sent_gen == gen)
 			continue;
 		r->sent_gen = gen;
 		gate_send(r, gen, 0);
@@ -78,7 +102,7 @@ static void *watch(void *arg)
 			gate_signals_refresh();
 		if (idle > 100) {
 			idle = 0;
-			/* Dekker with gate_deadline_arm: it stores the deadline,
+			/* Dekker with gate_deadline_arm: it stores the timeout,
 			 * then reads sleeping; we store sleeping, then scan */
 			atomic_store(&sleeping, 1);
 			if (!scan())
@@ -93,12 +117,9 @@ static void *watch(void *arg)
 
 static void start(void)
 {
-	struct timespec res;
 	pthread_attr_t a;
 	pthread_t t;
 
-	clock_getres(CLOCK_MONOTONIC_COARSE, &res);
-	coarse_res_ns = (int64_t)res.tv_sec * 1000000000 + res.tv_nsec;
 	gate_signals_refresh(); /* as for a wake-up: this call starts it */
 
 	pthread_attr_init(&a);
@@ -108,27 +129,13 @@ static void start(void)
 	pthread_attr_destroy(&a);
 }
 
-/* The coarse clock: a few ns where a clock read costs 20 or more (a
- * paravirtual clock). It lags CLOCK_MONOTONIC by less than its resolution
- * (coarse_res_ns, set at start), so now + resolution is never early. */
-static int64_t coarse_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* The record's deadline, timeout_ns from now, seen by the watchdog; wakes
- * it if it sleeps. The caller clears the deadline when the call ends. */
+/* The record's timeout, seen by the watchdog, which sets the deadline
+ * from it; wakes the watchdog if it sleeps. The caller clears the timeout
+ * when the call ends. */
 void gate_deadline_arm(struct gate_record *r, int64_t timeout_ns)
 {
-	int64_t now, deadline;
-
 	pthread_once(&started, start);
-	now = coarse_now_ns() + coarse_res_ns;
-	deadline = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
-	atomic_store(&r->deadline, deadline);
+	atomic_store(&r->timeout, timeout_ns);
 	if (atomic_load(&sleeping)) {
 		/* the first call after a quiet spell: handlers installed in it
 		 * get their fronts before this call enters (~64 sigaction

@@ -3,7 +3,7 @@
 
 #include "harness.h"
 
-static int passed, failed;
+static int passed, failed, skipped;
 static const char *current = "?";
 
 void suite(const char *name)
@@ -30,9 +30,22 @@ int check(int ok, const char *fmt, ...)
 	return ok;
 }
 
+void skip(const char *test, const char *reason_fmt, ...)
+{
+	va_list ap;
+
+	printf("SKIP %s: %s: ", current, test);
+	va_start(ap, reason_fmt);
+	vprintf(reason_fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	skipped++;
+}
+
 int summary(void)
 {
-	printf("c-tests: %d passed, %d failed\n", passed, failed);
+	printf("c-tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	fflush(stdout);
 	return failed;
 }

@@ -1,6 +1,7 @@
 /*
- * A tiny test harness: check() records one result and prints failures;
- * the summary line is the last thing the test program prints.
+ * A tiny test harness: check() records one result and prints it, skip()
+ * one test that cannot run here and why; the summary line is the last
+ * thing the test program prints.
  */
 #ifndef CORDON_TEST_HARNESS_H
 #define CORDON_TEST_HARNESS_H
@@ -15,7 +16,10 @@ extern const char *tests_dir;
 void suite(const char *name);
 /* Records a result; returns ok so callers can stop a dependent chain. */
 int check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prints "c-tests: N passed, M failed"; returns M. */
+/* Records a test that could not run here: one line "SKIP <suite>: <test>:
+ * <reason>", counted as skipped, neither passed nor failed. */
+void skip(const char *test, const char *reason_fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "c-tests: N passed, M failed, S skipped"; returns M. */
 int summary(void);
 
 /* helpers (util.c) */

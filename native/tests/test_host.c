@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -61,20 +60,16 @@ static int64_t call_str(struct chan *c, int64_t fn, const char *s)
 	return call(c, fn, 0, 0, 1);
 }
 
-/* Not a benchmark, a sanity bound: back-to-back calls stay cheap. */
+/* Back-to-back calls on one slot all answer right. What a round trip
+ * costs is the benchmark's (GateBenchmark.emptyCall_process, ./cordon
+ * bench), not a test's: it depends on the machine. */
 static void round_trips(struct chan *c, int64_t add)
 {
-	struct timespec t0, t1;
-	int i, ok = 1;
-	double us;
+	int i, wrong = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < ROUND_TRIPS; i++)
-		ok &= call(c, add, i, 1, 0) == i + 1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	us = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) /
-	     ROUND_TRIPS / 1000.0;
-	check(ok && us < 1000.0, "%d round trips, %.2f us each", ROUND_TRIPS, us);
+		wrong += call(c, add, i, 1, 0) != i + 1;
+	check(wrong == 0, "%d round trips: each answered right (%d wrong)", ROUND_TRIPS, wrong);
 }
 
 static void protocol(struct chan *c)

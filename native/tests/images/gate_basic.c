@@ -267,6 +267,13 @@ CORDON_EXPORT int64_t spin_until(volatile int64_t *flag)
 	return n;
 }
 
+/* flag[1] = 1 (the call is running), then spin until flag[0] is set */
+CORDON_EXPORT int64_t announce_spin_until(volatile int64_t *flag)
+{
+	flag[1] = 1;
+	return spin_until(flag);
+}
+
 /* sleep in a system call (time group) */
 CORDON_EXPORT int64_t nap(int64_t ms)
 {

@@ -1,7 +1,8 @@
 /*
  * The results of a VM test program (one static binary per file in
- * tests/vm/): check() prints one line per result, vm_summary() the last
- * line, "<suite>: N passed, M failed", which ./cordon test counts.
+ * tests/vm/): check() prints one line per result, skip() one line "SKIP
+ * <test>: <reason>" per test that cannot run here, vm_summary() the last
+ * line, "<suite>: N passed, M failed, S skipped", which ./cordon test counts.
  */
 #ifndef CORDON_TESTS_VM_CHECK_H
 #define CORDON_TESTS_VM_CHECK_H
@@ -14,7 +15,7 @@
 #include <sys/rseq.h>
 #include <unistd.h>
 
-static int passed, failed;
+static int passed, failed, skipped;
 
 __attribute__((format(printf, 2, 3)))
 static int check(int ok, const char *fmt, ...)
@@ -30,10 +31,24 @@ static int check(int ok, const char *fmt, ...)
 	return ok;
 }
 
+/* A test that cannot run here: counted as skipped, neither passed nor failed. */
+__attribute__((format(printf, 2, 3), unused))
+static void skip(const char *test, const char *reason_fmt, ...)
+{
+	va_list ap;
+
+	printf("SKIP %s: ", test);
+	va_start(ap, reason_fmt);
+	vprintf(reason_fmt, ap);
+	va_end(ap);
+	printf("\n");
+	skipped++;
+}
+
 /* Prints the summary line; the program's exit status. */
 static int vm_summary(const char *suite)
 {
-	printf("%s: %d passed, %d failed\n", suite, passed, failed);
+	printf("%s: %d passed, %d failed, %d skipped\n", suite, passed, failed, skipped);
 	return failed ? 1 : 0;
 }
 

@@ -4,8 +4,8 @@
  * each is a small region holding a marker of its own. Every call enters the
  * domain, reads its own marker under the domain's PKRU (must work) and a
  * neighbour's (must fault with SEGV_PKUERR), then leaves. Prints
- * "keys-vm-tests: N passed, M failed" last; exit status 1 if anything
- * failed.
+ * "keys-vm-tests: N passed, M failed, S skipped" last; exit status 1 if
+ * anything failed.
  */
 #include <errno.h>
 #include <pthread.h>

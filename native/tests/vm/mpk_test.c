@@ -1,7 +1,7 @@
 /*
  * The MPK core under real protection keys: run in the PKU test VM
- * (make vm-test). Prints "mpk-tests: N passed, M failed" last; exit status
- * 1 if anything failed. Observations (key counts, PKRU of threads) are
+ * (make vm-test). Prints "mpk-tests: N passed, M failed, S skipped" last;
+ * exit status 1 if anything failed. Observations (key counts, PKRU of threads) are
  * printed as "note:" lines.
  */
 #include <errno.h>
