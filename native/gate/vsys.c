@@ -37,6 +37,12 @@ struct entry {
 static const struct entry table[NR_MAX] = {
 #include "cordon/syscalls.def"
 };
+#undef CORDON_SYSCALL
+#undef P
+#undef U
+#undef M
+#undef M_NONE
+
 
 /* the handler of nr under groups, or NULL: refused */
 static vsys_fn permitted(unsigned groups, long nr)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <sys/mman.h>
 
+#include "cordon/channel.h"
 #include "policy/policy.h"
 
 /* Does the row pass the policy at all (before its argument checks)? */
@@ -53,7 +54,7 @@ static void deny(struct bpf *b, const struct cordon_syscall *s)
 int cordon_process_filter(const struct cordon_process_ctx *ctx, struct bpf_insn *out,
 			  size_t max)
 {
-	uint32_t self[1 + 64];
+	uint32_t self[1 + CORDON_MAX_SLOTS]; /* the host's pid, then its threads */
 	unsigned i, nself = 0;
 	struct bpf b;
 	size_t r, test, x32;

@@ -16,6 +16,12 @@
 const struct cordon_syscall cordon_syscalls[] = {
 #include "cordon/syscalls.def"
 };
+#undef CORDON_SYSCALL
+#undef P
+#undef U
+#undef M
+#undef M_NONE
+
 const size_t cordon_nsyscalls = sizeof(cordon_syscalls) / sizeof(cordon_syscalls[0]);
 
 /* vsys_fcntl's set: its other commands are refused there too */
