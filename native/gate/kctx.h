@@ -32,7 +32,8 @@ int gate_kctx_create(struct cordon_mpk_domain *d, const struct cordon_mpk_config
 /* Destroyed now, or as soon as no thread runs in it any more. */
 void gate_kctx_release(struct cordon_mpk_domain *d);
 
-/* The context's seccomp program into out[0..max); its length or -E2BIG.
+/* The context's seccomp program into out[0..max), from the policy table:
+ * its length, or -E2BIG / -ERANGE (policy/bpf.h).
  * GATE_KCTX_FILTER_MAX is room for the largest policy's. */
 #define GATE_KCTX_FILTER_MAX 256
 int gate_kctx_filter(unsigned groups, int has_dir, struct sock_filter *out, size_t max);

@@ -1,10 +1,11 @@
 /*
- * The seccomp filter of a uswitch domain's kernel context: the system
- * calls its policy grants that are safe to run straight against the
- * context (its own fd table, its data directory as "/") are allowed; the
- * ones that touch what the whole process shares (memory, signals, the
- * thread itself) trap to vsys (SECCOMP_RET_TRAP), which confines them to
- * the domain's region as for mpk; everything else fails with EPERM.
+ * The seccomp filter of a uswitch domain's kernel context, made from the
+ * policy table's uswitch column (cordon/syscalls.def): the system calls
+ * its policy grants that are safe to run straight against the context (its
+ * own fd table, its data directory as "/") are allowed; the ones that touch
+ * what the whole process shares (memory, signals, the thread itself) trap
+ * to vsys (SECCOMP_RET_TRAP), which confines them to the domain's region as
+ * for mpk; everything else fails with EPERM (or the table's errno).
  * rt_sigreturn, arch_prctl, prctl, sigaltstack and the like are never
  * allowed: each would let domain code change state the gate trusts.
  *
@@ -15,160 +16,145 @@
  * search about 229,000 (in the VM, under QEMU's -icount).
  */
 #include <errno.h>
-#include <stddef.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
-#include <linux/audit.h>
 #include <linux/filter.h>
-#include <linux/seccomp.h>
 
 #include "kctx.h"
+#include "policy/policy.h"
 
-/* on fds of the domain's own table */
-static const short io_fd[] = {
-	SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev,
-	SYS_preadv, SYS_pwritev, SYS_close, SYS_lseek, SYS_fstat, SYS_ftruncate,
-	SYS_fsync, SYS_fdatasync, SYS_getdents64, SYS_fcntl, SYS_dup, SYS_dup2,
-	SYS_dup3,
-};
+_Static_assert(sizeof(struct sock_filter) == sizeof(struct bpf_insn), "sock_filter");
 
-/* on paths: only with a data directory, the context's "/" */
-static const short io_path[] = {
-	SYS_open, SYS_openat, SYS_stat, SYS_lstat, SYS_newfstatat, SYS_statx,
-	SYS_access, SYS_faccessat, SYS_faccessat2, SYS_mkdir, SYS_mkdirat,
-	SYS_rmdir, SYS_unlink, SYS_unlinkat, SYS_rename, SYS_renameat,
-	SYS_renameat2, SYS_getcwd,
-};
-
-static const short time_calls[] = {
-	SYS_clock_gettime, SYS_clock_getres, SYS_clock_nanosleep, SYS_nanosleep,
-	SYS_gettimeofday, SYS_time,
-};
-
-static const short random_calls[] = { SYS_getrandom };
-
-/* a blocking call interrupted by a signal may come back as this one */
-static const short always[] = { SYS_sched_yield, SYS_restart_syscall };
-
-/* vsys decides these (it checks the policy's groups itself) */
-static const short trapped[] = {
-	SYS_mmap, SYS_munmap, SYS_mprotect, SYS_madvise, SYS_mremap, SYS_brk,
-	SYS_kill, SYS_tkill, SYS_tgkill, SYS_rt_sigprocmask, SYS_rt_sigaction,
-	SYS_getpid, SYS_gettid, SYS_getppid, SYS_exit, SYS_exit_group, SYS_futex,
-};
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-/* The three verdicts close the program: deny, allow, trap. */
-#define V_DENY  0
-#define V_ALLOW 1
-#define V_TRAP  2
-#define LEAF    3	/* at most this many compares in a leaf */
+/* Where a rule's compare jumps: the three shared returns, then blocks of
+ * their own (another errno, fcntl's command check), one per rule. */
+enum { TO_DENY, TO_ALLOW, TO_TRAP, TO_OWN };
+#define LEAF 3 /* at most this many compares in a leaf */
+#define MAX_RULES 128
 
 struct rule {
-	unsigned nr, verdict;
+	const struct cordon_syscall *s;
+	unsigned to;
 };
 
 struct builder {
-	struct sock_filter *f;
-	size_t n, max;
-	struct rule r[128];
-	size_t nr;
+	struct bpf b;
+	struct rule r[MAX_RULES];
+	size_t nr, nown;
+	/* each compare of the tree and the rule it stands for */
+	size_t at[MAX_RULES];
+	unsigned rule_of[MAX_RULES];
+	size_t nat;
+	size_t deny_jumps[MAX_RULES]; /* the leaves' ja to deny */
+	size_t ndeny;
 };
 
-static void put(struct builder *b, struct sock_filter ins)
+/* the row's target under the policy, or -1: denied with EPERM */
+static int target(const struct cordon_syscall *s, unsigned groups, int has_dir)
 {
-	if (b->n < b->max)
-		b->f[b->n] = ins;
-	b->n++;
+	if (!cordon_group_granted(s->group, groups))
+		return -1;
+	switch (s->uswitch) {
+	case CORDON_KCTX_ALLOW:
+		return TO_ALLOW;
+	case CORDON_KCTX_PATH:
+		return has_dir ? TO_ALLOW : -1;
+	case CORDON_KCTX_TRAP:
+		return TO_TRAP;
+	case CORDON_KCTX_FCNTL:
+		return TO_OWN;
+	default:
+		return s->uswitch_errno != EPERM ? TO_OWN : -1;
+	}
 }
-
-static void add(struct builder *b, const short *nrs, size_t n, unsigned verdict)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		b->r[b->nr++] = (struct rule){ (unsigned)nrs[i], verdict };
-}
-
-/* every table at once fits the builder's rules */
-_Static_assert(N(io_fd) + N(io_path) + N(time_calls) + N(random_calls) + N(always) +
-	       N(trapped) <= N(((struct builder *)0)->r), "rules");
 
 static int by_nr(const void *a, const void *b)
 {
 	const struct rule *x = a, *y = b;
 
-	return (x->nr > y->nr) - (x->nr < y->nr);
+	return (x->s->nr > y->s->nr) - (x->s->nr < y->s->nr);
+}
+
+/* the rules of the policy, sorted by number; each TO_OWN its own block */
+static int collect(struct builder *k, unsigned groups, int has_dir)
+{
+	size_t i;
+	int to;
+
+	for (i = 0; i < cordon_nsyscalls; i++) {
+		to = target(&cordon_syscalls[i], groups, has_dir);
+		if (to < 0)
+			continue;
+		if (k->nr == MAX_RULES)
+			return -E2BIG;
+		k->r[k->nr++] = (struct rule){ &cordon_syscalls[i],
+					      to == TO_OWN ? TO_OWN + (unsigned)k->nown++ : (unsigned)to };
+	}
+	qsort(k->r, k->nr, sizeof(k->r[0]), by_nr);
+	return 0;
 }
 
 /*
  * Rules r[lo, hi) sorted by number: a leaf of compares, each jumping to
- * its verdict, then a jump to deny; or a jge on the middle number, whose
- * left half falls through and whose right half follows it. Jumps to a
- * verdict hold the verdict for now (fixed up once the end is known, in
- * jt for jeq, in k for ja).
+ * its target, then a jump to deny; or a jge on the middle number, whose
+ * left half falls through and whose right half follows it. The targets
+ * come after the tree, so those jumps are set once it is done.
  */
-static void tree(struct builder *b, size_t lo, size_t hi)
+static void tree(struct builder *k, size_t lo, size_t hi)
 {
 	size_t i, mid, at;
 
 	if (hi - lo <= LEAF) {
-		for (i = lo; i < hi; i++)
-			put(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-							    b->r[i].nr, b->r[i].verdict, 0));
-		put(b, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, V_DENY));
+		for (i = lo; i < hi; i++) {
+			k->at[k->nat] = bpf_put(&k->b, BPF_JEQ_K, k->r[i].s->nr);
+			k->rule_of[k->nat++] = (unsigned)i;
+		}
+		k->deny_jumps[k->ndeny++] = bpf_put(&k->b, BPF_JA_K, 0);
 		return;
 	}
 	mid = lo + (hi - lo) / 2;
-	at = b->n;
-	put(b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, b->r[mid].nr, 0, 0));
-	tree(b, lo, mid);
-	if (at < b->max)
-		b->f[at].jt = (unsigned char)(b->n - (at + 1));
-	tree(b, mid, hi);
+	at = bpf_put(&k->b, BPF_JGE_K, k->r[mid].s->nr);
+	tree(k, lo, mid);
+	bpf_jump_true(&k->b, at, k->b.n);
+	tree(k, mid, hi);
+}
+
+/* a rule's own block: its errno, or fcntl's commands */
+static void own_block(struct builder *k, const struct cordon_syscall *s)
+{
+	if (s->uswitch == CORDON_KCTX_FCNTL)
+		bpf_allow_if_one_of(&k->b, 1, cordon_fcntl_cmds, cordon_nfcntl_cmds);
+	else
+		bpf_ret(&k->b, SC_ERRNO | (uint32_t)s->uswitch_errno);
 }
 
 int gate_kctx_filter(unsigned groups, int has_dir, struct sock_filter *out, size_t max)
 {
-	struct builder b = { .f = out, .max = max };
-	size_t i, end, first;
+	static const uint32_t shared[] = { SC_ERRNO | EPERM, SC_ALLOW, SC_TRAP };
+	struct builder k = { .nr = 0 };
+	size_t start[TO_OWN + MAX_RULES], i, test;
+	int rc;
 
-	if (groups & CORDON_SYS_IO) {
-		add(&b, io_fd, N(io_fd), V_ALLOW);
-		if (has_dir)
-			add(&b, io_path, N(io_path), V_ALLOW);
+	rc = collect(&k, groups, has_dir);
+	if (rc)
+		return rc;
+	bpf_init(&k.b, (struct bpf_insn *)out, max);
+	bpf_put(&k.b, BPF_LD_W_ABS, SECCOMP_DATA_ARCH);
+	test = bpf_put(&k.b, BPF_JEQ_K, SC_ARCH_X86_64);
+	bpf_ret(&k.b, SC_ERRNO | EPERM);
+	bpf_jump_true(&k.b, test, k.b.n);
+	bpf_put(&k.b, BPF_LD_W_ABS, SECCOMP_DATA_NR);
+	/* x32 numbers have bit 30 set and match nothing: denied */
+	tree(&k, 0, k.nr);
+	for (i = 0; i < TO_OWN; i++)
+		start[i] = bpf_ret(&k.b, shared[i]);
+	for (i = 0; i < k.nr; i++) {
+		if (k.r[i].to < TO_OWN)
+			continue;
+		start[k.r[i].to] = k.b.n;
+		own_block(&k, k.r[i].s);
 	}
-	if (groups & CORDON_SYS_TIME)
-		add(&b, time_calls, N(time_calls), V_ALLOW);
-	if (groups & CORDON_SYS_RANDOM)
-		add(&b, random_calls, N(random_calls), V_ALLOW);
-	add(&b, always, N(always), V_ALLOW);
-	add(&b, trapped, N(trapped), V_TRAP);
-	qsort(b.r, b.nr, sizeof(b.r[0]), by_nr);
-
-	put(&b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, arch)));
-	put(&b, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64,
-					     1, 0));
-	put(&b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
-	put(&b, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					     offsetof(struct seccomp_data, nr)));
-	first = b.n;
-	tree(&b, 0, b.nr);
-	end = b.n;
-	put(&b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
-	put(&b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	put(&b, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP));
-	if (b.n > max || b.n > BPF_MAXINSNS)
-		return -E2BIG;
-	/* verdicts to distances (x32 numbers have bit 30 set and match
-	 * nothing: denied) */
-	for (i = first; i < end; i++) {
-		if (out[i].code == (BPF_JMP | BPF_JEQ | BPF_K))
-			out[i].jt = (unsigned char)(end + out[i].jt - (i + 1));
-		else if (out[i].code == (BPF_JMP | BPF_JA))
-			out[i].k = (unsigned)(end + out[i].k - (i + 1));
-	}
-	return (int)b.n;
+	for (i = 0; i < k.nat; i++)
+		bpf_jump_true(&k.b, k.at[i], start[k.r[k.rule_of[i]].to]);
+	for (i = 0; i < k.ndeny; i++)
+		bpf_jump_always(&k.b, k.deny_jumps[i], start[TO_DENY]);
+	return bpf_end(&k.b);
 }

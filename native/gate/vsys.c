@@ -1,12 +1,14 @@
 /*
  * The virtual system context's front: set-up and release, the dispatch
- * table (which system calls a domain may make at all, and under which
- * CORDON_SYS_* group), and the helpers every handler uses: the spinlock
+ * table (made from the policy table, cordon/syscalls.def: which system
+ * calls a domain may make at all, under which group, and their handlers),
+ * and the helpers every handler uses: the spinlock
  * and copies between trusted memory and the domain's region made by the
  * kernel, so that a bad pointer is an -EFAULT and never a fault here.
  *
  * Whatever the table does not name fails with -EPERM, as does a call of a
- * withheld group: the same answer cordon-host's seccomp filter gives.
+ * withheld group: the same answer cordon-host's seccomp filter gives
+ * (tests/test_policy.c holds them to it).
  */
 #include <errno.h>
 #include <string.h>
@@ -16,87 +18,50 @@
 #include "cordon/mpkdomain.h"
 #include "vsys_int.h"
 
-#define ALWAYS 0u
-
 struct entry {
 	vsys_fn fn;
 	unsigned group;
 };
 
-#define NR_MAX 448
+#define NR_MAX 512
+
+/* The policy table's mpk column: the handler of each call vsys runs, under
+ * its group (cordon/syscalls.def); a number without one gets EPERM. */
+#define P(rule, e)
+#define U(rule, e)
+#define M(handler) handler
+#define M_NONE NULL
+#define CORDON_SYSCALL(name, group, process, mpk, uswitch, why) \
+	[SYS_##name] = { mpk, CORDON_SYS_##group },
 
 static const struct entry table[NR_MAX] = {
-	/* io: the domain's own fds */
-	[SYS_read] = { vsys_read, CORDON_SYS_IO },
-	[SYS_write] = { vsys_write, CORDON_SYS_IO },
-	[SYS_pread64] = { vsys_pread, CORDON_SYS_IO },
-	[SYS_pwrite64] = { vsys_pwrite, CORDON_SYS_IO },
-	[SYS_readv] = { vsys_readv, CORDON_SYS_IO },
-	[SYS_writev] = { vsys_writev, CORDON_SYS_IO },
-	[SYS_preadv] = { vsys_preadv, CORDON_SYS_IO },
-	[SYS_pwritev] = { vsys_pwritev, CORDON_SYS_IO },
-	[SYS_close] = { vsys_close, CORDON_SYS_IO },
-	[SYS_lseek] = { vsys_lseek, CORDON_SYS_IO },
-	[SYS_fstat] = { vsys_fstat, CORDON_SYS_IO },
-	[SYS_ftruncate] = { vsys_ftruncate, CORDON_SYS_IO },
-	[SYS_fsync] = { vsys_fsync, CORDON_SYS_IO },
-	[SYS_fdatasync] = { vsys_fdatasync, CORDON_SYS_IO },
-	[SYS_getdents64] = { vsys_getdents64, CORDON_SYS_IO },
-	[SYS_fcntl] = { vsys_fcntl, CORDON_SYS_IO },
-	[SYS_dup] = { vsys_dup, CORDON_SYS_IO },
-	[SYS_dup2] = { vsys_dup2, CORDON_SYS_IO },
-	[SYS_dup3] = { vsys_dup3, CORDON_SYS_IO },
-	[SYS_ioctl] = { vsys_ioctl, CORDON_SYS_IO },
-	/* io: paths, beneath the data dir */
-	[SYS_open] = { vsys_open, CORDON_SYS_IO },
-	[SYS_openat] = { vsys_openat, CORDON_SYS_IO },
-	[SYS_stat] = { vsys_stat, CORDON_SYS_IO },
-	[SYS_lstat] = { vsys_lstat, CORDON_SYS_IO },
-	[SYS_newfstatat] = { vsys_newfstatat, CORDON_SYS_IO },
-	[SYS_statx] = { vsys_statx, CORDON_SYS_IO },
-	[SYS_access] = { vsys_access, CORDON_SYS_IO },
-	[SYS_faccessat] = { vsys_faccessat, CORDON_SYS_IO },
-	[SYS_faccessat2] = { vsys_faccessat2, CORDON_SYS_IO },
-	[SYS_mkdir] = { vsys_mkdir, CORDON_SYS_IO },
-	[SYS_mkdirat] = { vsys_mkdirat, CORDON_SYS_IO },
-	[SYS_rmdir] = { vsys_rmdir, CORDON_SYS_IO },
-	[SYS_unlink] = { vsys_unlink, CORDON_SYS_IO },
-	[SYS_unlinkat] = { vsys_unlinkat, CORDON_SYS_IO },
-	[SYS_rename] = { vsys_rename, CORDON_SYS_IO },
-	[SYS_renameat] = { vsys_renameat, CORDON_SYS_IO },
-	[SYS_renameat2] = { vsys_renameat2, CORDON_SYS_IO },
-	[SYS_getcwd] = { vsys_getcwd, CORDON_SYS_IO },
-	/* time */
-	[SYS_clock_gettime] = { vsys_clock_gettime, CORDON_SYS_TIME },
-	[SYS_clock_getres] = { vsys_clock_getres, CORDON_SYS_TIME },
-	[SYS_clock_nanosleep] = { vsys_clock_nanosleep, CORDON_SYS_TIME },
-	[SYS_nanosleep] = { vsys_nanosleep, CORDON_SYS_TIME },
-	[SYS_gettimeofday] = { vsys_gettimeofday, CORDON_SYS_TIME },
-	[SYS_time] = { vsys_time, CORDON_SYS_TIME },
-	/* memory: the pool only */
-	[SYS_mmap] = { vsys_mmap, CORDON_SYS_MEMORY },
-	[SYS_munmap] = { vsys_munmap, CORDON_SYS_MEMORY },
-	[SYS_mprotect] = { vsys_mprotect, CORDON_SYS_MEMORY },
-	[SYS_madvise] = { vsys_madvise, CORDON_SYS_MEMORY },
-	[SYS_mremap] = { vsys_mremap, CORDON_SYS_MEMORY },
-	[SYS_brk] = { vsys_brk, CORDON_SYS_MEMORY },
-	/* random */
-	[SYS_getrandom] = { vsys_getrandom, CORDON_SYS_RANDOM },
-	/* signals: only ever at itself, and never delivered */
-	[SYS_kill] = { vsys_kill, CORDON_SYS_SIGNALS },
-	[SYS_tkill] = { vsys_tkill, CORDON_SYS_SIGNALS },
-	[SYS_tgkill] = { vsys_tgkill, CORDON_SYS_SIGNALS },
-	[SYS_rt_sigprocmask] = { vsys_rt_sigprocmask, CORDON_SYS_SIGNALS },
-	[SYS_rt_sigaction] = { vsys_rt_sigaction, CORDON_SYS_SIGNALS },
-	/* always */
-	[SYS_getpid] = { vsys_getpid, ALWAYS },
-	[SYS_gettid] = { vsys_getpid, ALWAYS },
-	[SYS_getppid] = { vsys_getppid, ALWAYS },
-	[SYS_sched_yield] = { vsys_sched_yield, ALWAYS },
-	[SYS_exit] = { vsys_exit, ALWAYS },
-	[SYS_exit_group] = { vsys_exit, ALWAYS },
-	[SYS_futex] = { vsys_futex, ALWAYS },
+#include "cordon/syscalls.def"
 };
+#undef CORDON_SYSCALL
+#undef P
+#undef U
+#undef M
+#undef M_NONE
+
+
+/* the handler of nr under groups, or NULL: refused */
+static vsys_fn permitted(unsigned groups, long nr)
+{
+	const struct entry *e;
+
+	/* negative, x32 (bit 30) and unknown numbers all land here */
+	if (nr < 0 || nr >= NR_MAX || !table[nr].fn)
+		return NULL;
+	e = &table[nr];
+	if (e->group == CORDON_SYS_NEVER || (e->group && !(groups & e->group)))
+		return NULL;
+	return e->fn;
+}
+
+int vsys_permits(unsigned groups, long nr)
+{
+	return permitted(groups, nr) != NULL;
+}
 
 int vsys_init(struct vsys *v, uintptr_t region_base, size_t region_size,
 	      uintptr_t pool_base, size_t pool_pages, uint64_t *pool_used,
@@ -239,17 +204,12 @@ long vsys_dispatch(struct vsys *v, long nr, const long args[6],
 		   enum vsys_outcome *outcome, char *why, size_t len)
 {
 	struct vsys_call c = { v, args, outcome, why, len };
-	const struct entry *e;
+	vsys_fn fn;
 
 	*outcome = VSYS_RETURN;
 	if (why && len)
 		why[0] = 0;
 	__atomic_add_fetch(&v->dispatched, 1, __ATOMIC_RELAXED);
-	/* negative, x32 (bit 30) and unknown numbers all land here */
-	if (nr < 0 || nr >= NR_MAX || !table[nr].fn)
-		return -EPERM;
-	e = &table[nr];
-	if (e->group && !(v->groups & e->group))
-		return -EPERM;
-	return e->fn(&c);
+	fn = permitted(v->groups, nr);
+	return fn ? fn(&c) : -EPERM;
 }

@@ -8,8 +8,8 @@
  * Every call is run on the domain's behalf by trusted code, so every
  * pointer argument is checked to lie inside the domain's region before it
  * is read or written, every fd is the domain's own number, and every path
- * stays inside its data directory. Anything not listed in vsys.c fails with
- * -EPERM.
+ * stays inside its data directory. Anything the policy table
+ * (cordon/syscalls.def) does not give a handler fails with -EPERM.
  *
  * vsys_dispatch is async-signal-safe: raw syscalls only (it never touches
  * errno or TLS, so it works whatever the FS base is), no allocation, and a
@@ -99,5 +99,9 @@ void vsys_release(struct vsys *v);
  */
 long vsys_dispatch(struct vsys *v, long nr, const long args[6],
 		   enum vsys_outcome *outcome, char *why, size_t len);
+
+/* Would vsys_dispatch run `nr` under `groups` (1), or refuse it with
+ * -EPERM before any handler (0)? The policy decision alone. */
+int vsys_permits(unsigned groups, long nr);
 
 #endif

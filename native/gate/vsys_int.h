@@ -122,6 +122,7 @@ long vsys_unlinkat(struct vsys_call *c);
 long vsys_rename(struct vsys_call *c);
 long vsys_renameat(struct vsys_call *c);
 long vsys_renameat2(struct vsys_call *c);
+long vsys_truncate(struct vsys_call *c);
 long vsys_getcwd(struct vsys_call *c);
 
 long vsys_mmap(struct vsys_call *c);

@@ -12,8 +12,9 @@
  * links all fail (EXDEV or ELOOP); symlinks that stay inside work, as they
  * would under cordon-host's Landlock.
  *
- * Calls that have no resolve flags of their own (stat, access, mkdir,
- * unlink, rename) first open the object (stat, access) or its parent
+ * truncate opens the file beneath the base for writing, then truncates
+ * that fd. Calls that have no resolve flags of their own (stat, access,
+ * mkdir, unlink, rename) first open the object (stat, access) or its parent
  * directory (the others) beneath the base as an O_PATH fd, then act on
  * that fd, or on one plain name inside it.
  *
@@ -404,6 +405,25 @@ long vsys_renameat(struct vsys_call *c)
 long vsys_renameat2(struct vsys_call *c)
 {
 	return do_renameat2(c, c->a[0], c->a[1], c->a[2], c->a[3], (unsigned)c->a[4]);
+}
+
+/* truncate(path, length): opened beneath the base for writing (never
+ * blocking on a FIFO), as open then ftruncate would be */
+long vsys_truncate(struct vsys_call *c)
+{
+	struct dpath d;
+	long rc, fd;
+
+	rc = dpath_get(c, &d, AT_FDCWD, c->a[0]);
+	if (rc)
+		return rc;
+	fd = open_beneath(d.base, d.path, O_WRONLY | O_NONBLOCK | O_NOCTTY, 0);
+	dpath_put(c, &d);
+	if (fd < 0)
+		return fd;
+	rc = vsys_sys(SYS_ftruncate, fd, c->a[1], 0);
+	vsys_sys(SYS_close, fd, 0, 0);
+	return rc;
 }
 
 /* the data dir is "/" */

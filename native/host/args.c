@@ -1,13 +1,14 @@
 /*
  * cordon-host's command line:
  *   --memory BYTES  --cpu-seconds N  --data DIR  --threads N
- *   --syscalls GROUP,...   (io, time, memory, random, signals; default all)
+ *   --syscalls GROUP,...   (cordon/syscall_groups.def's names; default all)
  * Numbers are plain decimal. Errors go to header.error like any other
  * startup error, so the channel is mapped before the arguments are read.
  */
 #include <string.h>
 
 #include "host.h"
+#include "policy/policy.h"
 
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -37,33 +38,23 @@ static uint64_t number(struct host *h, const char *opt, const char *value)
 	return v;
 }
 
-static const struct {
-	const char *name;
-	uint32_t bit;
-} groups[] = {
-	{ "io", HOST_SYSCALLS_IO },         { "time", HOST_SYSCALLS_TIME },
-	{ "memory", HOST_SYSCALLS_MEMORY }, { "random", HOST_SYSCALLS_RANDOM },
-	{ "signals", HOST_SYSCALLS_SIGNALS },
-};
-
 /* "io,time" -> bits; "" grants none of the groups */
 static uint32_t syscall_groups(struct host *h, const char *list)
 {
 	uint32_t bits = 0;
 	const char *p = list, *end;
-	size_t n, i;
+	unsigned bit;
+	size_t n;
 
 	if (!list)
 		host_fail(h, "args: --syscalls needs a value");
 	while (*p) {
 		end = strchr(p, ',');
 		n = end ? (size_t)(end - p) : strlen(p);
-		for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-			if (strlen(groups[i].name) == n && !strncmp(groups[i].name, p, n))
-				break;
-		if (i == sizeof(groups) / sizeof(groups[0]))
+		bit = cordon_group_bit(p, n);
+		if (!bit)
 			host_fail(h, "args: --syscalls: unknown group %.*s", (int)(n < 32 ? n : 32), p);
-		bits |= groups[i].bit;
+		bits |= bit;
 		p += n;
 		if (*p == ',')
 			p++;
@@ -77,7 +68,7 @@ void host_parse_args(struct host *h, int argc, char **argv)
 	int have_threads = 0, i;
 	uint64_t v;
 
-	o->syscall_groups = HOST_SYSCALLS_ALL;
+	o->syscall_groups = CORDON_SYS_ALL;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
 

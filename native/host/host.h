@@ -19,16 +19,10 @@ struct host_opts {
 	uint64_t cpu_seconds;  /* RLIMIT_CPU, 0 = no limit */
 	const char *data_dir;  /* NULL: no filesystem access at all */
 	uint32_t threads;      /* must equal header.nslots */
-	uint32_t syscall_groups; /* HOST_SYSCALLS_* the policy grants */
+	/* CORDON_SYS_* the policy grants (--syscalls io,time,...; all by
+	 * default): cordon/syscall_groups.def */
+	uint32_t syscall_groups;
 };
-
-/* Syscall groups a policy may grant (--syscalls io,time,...); all by default. */
-#define HOST_SYSCALLS_IO      (1u << 0) /* read/write/... on fds it has */
-#define HOST_SYSCALLS_TIME    (1u << 1) /* clocks and sleeping */
-#define HOST_SYSCALLS_MEMORY  (1u << 2) /* mmap/mprotect (never PROT_EXEC), munmap, ... */
-#define HOST_SYSCALLS_RANDOM  (1u << 3) /* getrandom */
-#define HOST_SYSCALLS_SIGNALS (1u << 4) /* signals to itself: raise(), abort() */
-#define HOST_SYSCALLS_ALL     0x1fu
 
 struct host {
 	struct host_opts opts;

@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 	test_host();
 	test_vsys();
 	test_kctx_filter();
+	test_policy();
 	test_gate();
 	return summary() ? 1 : 0;
 }

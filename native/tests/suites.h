@@ -15,5 +15,6 @@ void test_keys(void);
 void test_vsys(void);
 void test_gate(void);
 void test_kctx_filter(void);
+void test_policy(void);
 
 #endif

@@ -179,7 +179,7 @@ static const struct {
 	{ SYS_getuid, "getuid" }, { SYS_setuid, "setuid" },
 	{ SYS_preadv2, "preadv2" }, { SYS_symlinkat, "symlinkat" },
 	{ SYS_linkat, "linkat" }, { SYS_chdir, "chdir" }, { SYS_chroot, "chroot" },
-	{ SYS_pipe2, "pipe2" }, { SYS_truncate, "truncate" },
+	{ SYS_pipe2, "pipe2" },
 	{ 999, "999" }, { -1, "-1" }, { 1L << 40, "1<<40" },
 	{ 0x40000000L | SYS_getpid, "x32 getpid" },
 	{ 0x40000000L | SYS_read, "x32 read" },
@@ -302,6 +302,21 @@ static void test_paths(void)
 	rc = VS(SYS_openat, AT_FDCWD, put(O_PATH1, "dangling"), O_CREAT | O_WRONLY, 0600);
 	check(rc == -EXDEV && access(outside_new, F_OK) != 0,
 	      "O_CREAT through a symlink out: EXDEV, nothing created (%ld)", rc);
+	/* truncate by path: beneath the data dir, as open + ftruncate */
+	fd = VS(SYS_openat, AT_FDCWD, put(O_PATH1, "trunc"), O_CREAT | O_WRONLY, 0600);
+	memcpy(region + O_BUF, "hello", 5);
+	check(fd == 0 && VS(SYS_write, fd, R(O_BUF), 5) == 5 && VS(SYS_close, fd) == 0,
+	      "a file to truncate (fd %ld)", fd);
+	rc = VS(SYS_truncate, put(O_PATH1, "/trunc"), 2);
+	fd = open_rd("trunc");
+	check(rc == 0 && VS(SYS_read, fd, R(O_BUF), 16) == 2,
+	      "truncate(\"/trunc\", 2): 2 bytes left (%ld)", rc);
+	VS(SYS_close, fd);
+	check(VS(SYS_unlink, put(O_PATH1, "trunc")) == 0, "unlink it");
+	rc = VS(SYS_truncate, put(O_PATH1, "escape"), 0);
+	check(rc == -EXDEV, "truncate through an absolute symlink out: EXDEV (%ld)", rc);
+	rc = VS(SYS_truncate, put(O_PATH1, "../file"), 0);
+	check(rc == -EXDEV, "truncate(\"../file\"): EXDEV (%ld)", rc);
 	rc = VS(SYS_openat, AT_FDCWD, put(O_PATH1, "file"), O_PATH);
 	check(rc == -EPERM, "O_PATH: EPERM (%ld)", rc);
 	rc = VS(SYS_openat, AT_FDCWD, put(O_PATH1, "file"), 0x40000000);

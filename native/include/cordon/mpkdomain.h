@@ -20,15 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct cordon_mpk_domain;
+/* the syscall groups a policy may grant, CORDON_SYS_*: one table for all
+ * backends (cordon/syscall_groups.def, cordon/syscalls.def) */
+#include "cordon/syscall_policy.h"
 
-/* syscall groups a policy may grant (the same names as cordon-host's) */
-#define CORDON_SYS_IO      (1u << 0) /* read/write/close/lseek/fstat on its own fds, openat in its data dir */
-#define CORDON_SYS_TIME    (1u << 1) /* clock_gettime, nanosleep, ... */
-#define CORDON_SYS_MEMORY  (1u << 2) /* mmap/munmap/mprotect inside its own region */
-#define CORDON_SYS_RANDOM  (1u << 3) /* getrandom */
-#define CORDON_SYS_SIGNALS (1u << 4) /* raise/abort on itself (ends the call) */
-#define CORDON_SYS_ALL     0x1fu
+struct cordon_mpk_domain;
 
 /* create flags */
 /* No keys and no WRPKRU: every other part of the gate (stack and FS switch,

@@ -76,18 +76,7 @@ final class MpkSandbox implements Sandbox {
     }
 
     private static int syscallGroups(Policy policy) {
-        int bits = 0;
-        for (String group : policy.syscalls()) {
-            bits |= switch (group) {
-                case "io" -> MpkLibrary.SYS_IO;
-                case "time" -> MpkLibrary.SYS_TIME;
-                case "memory" -> MpkLibrary.SYS_MEMORY;
-                case "random" -> MpkLibrary.SYS_RANDOM;
-                case "signals" -> MpkLibrary.SYS_SIGNALS;
-                default -> 0;
-            };
-        }
-        return bits;
+        return dev.cordon.isolation.internal.policy.SyscallGroups.bits(policy.syscalls());
     }
 
     @Override

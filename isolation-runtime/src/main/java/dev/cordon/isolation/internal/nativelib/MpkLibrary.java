@@ -28,12 +28,6 @@ public final class MpkLibrary {
     public static final int CALL_DEAD = 3;
     public static final int CALL_BUSY = 4;
 
-    public static final int SYS_IO = 1;
-    public static final int SYS_TIME = 2;
-    public static final int SYS_MEMORY = 4;
-    public static final int SYS_RANDOM = 8;
-    public static final int SYS_SIGNALS = 16;
-
     public static final int SOFTWARE_ONLY = 1;
     /** A uswitch domain: its own kernel context as well (CORDON_MPK_KERNEL_CONTEXT). */
     public static final int KERNEL_CONTEXT = 2;

@@ -24,9 +24,8 @@ public record Policy(String image, BackendChoice backend, long memoryBytes, long
 
     public static final int MAX_THREADS = 64;
 
-    /** What {@code syscalls=} may name; cordon-host's --syscalls knows the same groups. */
-    public static final java.util.List<String> SYSCALL_GROUPS = java.util.List.of(
-            "io", "time", "memory", "random", "signals");
+    /** What {@code syscalls=} may name: the native table's groups ({@link SyscallGroups}). */
+    public static final java.util.List<String> SYSCALL_GROUPS = SyscallGroups.NAMES;
 
     public boolean allSyscalls() {
         return syscalls.containsAll(SYSCALL_GROUPS);
