@@ -102,9 +102,9 @@ int cordon_mpk_attach(void);
 /*
  * Run fn(args[0..5]) inside the domain on lane `lane`, which the caller
  * owns for the duration. timeout_ns: how long the call may run (0: no
- * limit); then it is interrupted and the domain ended, a few ms later at
- * most (the watchdog wakes every ms; the start is read from the coarse
- * clock and rounded up, so never early). The function's
+ * limit); then it is interrupted and the domain ended, never earlier
+ * on CLOCK_MONOTONIC and a few ms later at most (the watchdog wakes every
+ * ms and starts the deadline when it first sees the call). The function's
  * int64_t result goes to *result. Returns CORDON_CALL_*, or -errno for bad
  * arguments.
  */
