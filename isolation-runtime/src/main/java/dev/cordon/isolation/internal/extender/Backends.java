@@ -17,8 +17,8 @@ public final class Backends {
     /**
      * Framework property: the backends this runtime may use, comma-separated
      * (default: all). An administrator's switch, e.g. {@code process} to keep
-     * domains out of the JVM's address space; a domain whose minimum is then
-     * out of reach is refused with the reason.
+     * domains out of the JVM's address space; a domain that names a backend
+     * left out is refused with the reason.
      */
     public static final String ENABLED_PROPERTY = "dev.cordon.backends";
 
