@@ -30,6 +30,7 @@ public final class CordonActivator implements BundleActivator {
         DomainUids uids;
         try {
             uids = DomainUids.parse(context.getProperty(DomainUids.PROPERTY));
+            Backends.enabledNames(context.getProperty(Backends.ENABLED_PROPERTY));
         } catch (IllegalArgumentException e) {
             throw new BundleException("Cordon: not started: " + e.getMessage(), BundleException.ACTIVATOR_ERROR);
         }
