@@ -23,13 +23,13 @@ final class BenchFramework implements AutoCloseable {
     }
 
     /**
-     * @param mpk false: only process and inprocess may run (auto picks process, as on a
-     *            machine without PKU); true: every backend, so auto picks mpk where it can
+     * @param mpk false: only process and inprocess may run (auto picks process);
+     *            true: only mpk and inprocess, so auto picks mpk
      */
     BenchFramework(boolean mpk) throws Exception {
         Path bundles = Path.of(System.getProperty("cordon.bundles", "bundles/demo/target/bundles"));
         osgi = CordonFramework.start(Files.createTempDirectory("cordon-bench"), List.of(bundles),
-                mpk ? Map.of() : Map.of("dev.cordon.backends", "process,inprocess"));
+                Map.of("dev.cordon.backends", mpk ? "mpk,inprocess" : "process,inprocess"));
         Path inprocess = BundleVariant.of(bundles.resolve("dev.cordon.bundles.zlib.jar"),
                 "dev.cordon.bench.zlib.inprocess",
                 Map.of("Cordon-Domain", "native/zlib.so;backend=inprocess;memory=256m;arena=1m;threads=8"),

@@ -6,7 +6,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The zlib suite on the mpk backend (or uswitch, see {@link MpkMachine#backend}):
- * the bundle as built (auto), which picks it wherever it can run. Only on
+ * the bundle as built (auto), which picks it where run-in-vm leaves process
+ * out of the enabled backends. Only on
  * machines with PKU: `./cordon test` runs it in the PKU test VM; elsewhere it is
  * skipped, not passed.
  */

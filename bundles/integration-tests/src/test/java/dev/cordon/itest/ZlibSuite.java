@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cordon.bundles.example.Archiver;
 import dev.cordon.bundles.zlib.Compressor;
 import dev.cordon.demo.CordonFramework;
+import dev.cordon.isolation.DomainInfo;
+import dev.cordon.isolation.Domains;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.Adler32;
@@ -161,7 +164,17 @@ abstract class ZlibSuite {
     void declarativeServicesConsumerUsesIsolatedZlib() throws Exception {
         Archiver archiver = osgi.service(Archiver.class, Duration.ofSeconds(30));
         byte[] input = sample("text", 50_000);
+        long before = zlibDomain().calls();
         assertArrayEquals(input, archiver.decompress(archiver.compress(input), input.length));
+        assertEquals(before + 2, zlibDomain().calls(), "the DS consumer's two calls were served on " + backend());
+    }
+
+    /** The one zlib domain on the backend under test. */
+    private DomainInfo zlibDomain() throws InterruptedException {
+        List<DomainInfo> found = osgi.service(Domains.class, Duration.ofSeconds(5)).list().stream()
+                .filter(d -> d.bundle().contains("zlib") && d.backend().equals(backend())).toList();
+        assertEquals(1, found.size(), () -> "one zlib domain on " + backend() + ": " + found);
+        return found.get(0);
     }
 
     @Test

@@ -1,73 +1,61 @@
 package dev.cordon.isolation.internal.backend;
 
 import dev.cordon.isolation.internal.policy.BackendChoice;
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * Picks the backend for a domain: the strongest available one at least as
- * strong as the policy's minimum. {@code inprocess} only when asked for by name.
+ * Picks the backend for a domain from those the administrator enabled. A
+ * backend the policy names is the one it gets, or the domain is refused with
+ * the reason: never a different one. {@code auto} takes the first of
+ * {@link BackendChoice#AUTO_ORDER} that is enabled and can run here.
  */
 public final class BackendSelector {
-    private final List<Backend> backends;
+    private final List<Backend> enabled;
 
-    public BackendSelector(List<Backend> backends) {
-        this.backends = backends.stream()
-                .sorted(Comparator.comparingInt((Backend b) -> b.kind().strength()).reversed())
-                .toList();
+    public BackendSelector(List<Backend> enabled) {
+        this.enabled = List.copyOf(enabled);
     }
 
     public Backend select(BackendChoice wanted) throws DomainStartException {
-        if (wanted == BackendChoice.INPROCESS) {
-            return find(BackendChoice.INPROCESS);
+        if (wanted != BackendChoice.AUTO) {
+            return named(wanted);
         }
         StringBuilder refused = new StringBuilder();
-        for (Backend backend : backends) {
-            if (backend.kind() == BackendChoice.INPROCESS || backend.kind().strength() < wanted.strength()) {
-                continue;
-            }
-            String why = backend.unavailableReason();
+        for (BackendChoice kind : BackendChoice.AUTO_ORDER) {
+            Backend backend = find(kind);
+            String why = backend == null ? "not enabled" : backend.unavailableReason();
             if (why == null) {
                 return backend;
             }
-            refused.append("; ").append(backend.label()).append(": ").append(why);
+            refused.append("; ").append(kind.label()).append(": ").append(why);
         }
-        throw new DomainStartException("no backend at least as strong as " + wanted.label()
+        throw new DomainStartException("backend auto: none of " + labels(BackendChoice.AUTO_ORDER)
                 + " can run here" + refused);
     }
 
-    private Backend find(BackendChoice kind) throws DomainStartException {
-        for (Backend backend : backends) {
+    private Backend named(BackendChoice kind) throws DomainStartException {
+        Backend backend = find(kind);
+        if (backend == null) {
+            throw new DomainStartException("backend " + kind.label() + " is not enabled here (enabled: "
+                    + labels(enabled.stream().map(Backend::kind).toList()) + ")");
+        }
+        String why = backend.unavailableReason();
+        if (why != null) {
+            throw new DomainStartException(kind.label() + " cannot run here: " + why);
+        }
+        return backend;
+    }
+
+    private Backend find(BackendChoice kind) {
+        for (Backend backend : enabled) {
             if (backend.kind() == kind) {
-                String why = backend.unavailableReason();
-                if (why != null) {
-                    throw new DomainStartException(kind.label() + " cannot run here: " + why);
-                }
                 return backend;
             }
         }
-        throw new DomainStartException("backend " + kind.label() + " is not part of this runtime");
+        return null;
     }
 
-    /**
-     * The stronger backends that {@code chosen} was picked over because they
-     * cannot run here, each with its reason ("mpk: no PKU"); empty if none.
-     */
-    public String passedOver(Backend chosen) {
-        StringBuilder text = new StringBuilder();
-        for (Backend backend : backends) {
-            if (backend.kind().strength() <= chosen.kind().strength()) {
-                continue;
-            }
-            String why = backend.unavailableReason();
-            if (why != null) {
-                text.append(text.isEmpty() ? "" : "; ").append(backend.label()).append(": ").append(why);
-            }
-        }
-        return text.toString();
-    }
-
-    public List<Backend> backends() {
-        return backends;
+    private static String labels(List<BackendChoice> kinds) {
+        return String.join(", ", kinds.stream().map(BackendChoice::label).toList());
     }
 }

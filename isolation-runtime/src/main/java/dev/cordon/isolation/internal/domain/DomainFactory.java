@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.osgi.framework.Bundle;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ public final class DomainFactory {
     private final Executor restarter;
     /** Null: every domain runs with the JVM's uid. */
     private final DomainUids uids;
+    /** The backends whose limit has been logged: once per runtime is enough to be seen. */
+    private final Set<BackendChoice> warnedAbout = ConcurrentHashMap.newKeySet();
 
     public DomainFactory(BackendSelector selector, Executor restarter, DomainUids uids) {
         this.selector = selector;
@@ -58,18 +62,32 @@ public final class DomainFactory {
             bindings.add(bind(bundle, name, declaration));
         }
         Backend backend = selector.select(policy.backend());
-        String weaker = selector.passedOver(backend);
-        if (!weaker.isEmpty() && backend.kind() != BackendChoice.INPROCESS) {
-            LOG.info("Cordon: {} gets {}, the strongest backend that can run here ({})", name, backend.label(), weaker);
-        }
-        if (backend.kind() == BackendChoice.INPROCESS) {
-            LOG.warn("Cordon: *** {} runs IN-PROCESS: NO ISOLATION, a fault in its native code ends the JVM ***", name);
-        }
+        logChoice(name, policy.backend(), backend.kind());
         OptionalLong uid = uidOf(bundle, name, backend);
         Domain domain = new Domain(bundle, policy, readImage(bundle, name, policy.image()), bindings, backend,
                 dataDir(bundle, name, policy, uid), uid, restarter);
         domain.start();
         return domain;
+    }
+
+    /**
+     * Says what the domain's backend contains: for auto at info, for a backend
+     * that hostile code can escape once per runtime and loudly, for inprocess
+     * every time.
+     */
+    private void logChoice(String name, BackendChoice asked, BackendChoice kind) {
+        if (kind == BackendChoice.INPROCESS) {
+            LOG.warn("Cordon: *** {} runs IN-PROCESS: NO ISOLATION, a fault in its native code ends the JVM ***", name);
+            return;
+        }
+        if (asked == BackendChoice.AUTO) {
+            LOG.info("Cordon: {} gets {} (backend=auto): it contains {}; it does not contain {}",
+                    name, kind.label(), kind.contains(), kind.doesNotContain());
+        }
+        if (kind.escapableByHostileCode() && warnedAbout.add(kind)) {
+            LOG.warn("Cordon: *** {} runs on {}: {} contains {}; it does NOT contain {} ***",
+                    name, kind.label(), kind.label(), kind.contains(), kind.doesNotContain());
+        }
     }
 
     private static ServiceBinding bind(Bundle bundle, String name, ServiceDeclaration declaration)

@@ -6,6 +6,7 @@ import dev.cordon.isolation.internal.inprocess.InProcessBackend;
 import dev.cordon.isolation.internal.mpk.MpkBackend;
 import dev.cordon.isolation.internal.nativelib.LibCordon;
 import dev.cordon.isolation.internal.nativelib.MpkLibrary;
+import dev.cordon.isolation.internal.policy.BackendChoice;
 import dev.cordon.isolation.internal.process.ProcessBackend;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +18,9 @@ public final class Backends {
     /**
      * Framework property: the backends this runtime may use, comma-separated
      * (default: all). An administrator's switch, e.g. {@code process} to keep
-     * domains out of the JVM's address space; a domain whose minimum is then
-     * out of reach is refused with the reason.
+     * domains out of the JVM's address space; a domain that names a backend
+     * left out is refused with the reason, and an unknown name keeps the
+     * runtime from starting.
      */
     public static final String ENABLED_PROPERTY = "dev.cordon.backends";
 
@@ -33,10 +35,28 @@ public final class Backends {
                 MpkBackend.mpk(mpk),
                 new ProcessBackend(library, natives.host()),
                 new InProcessBackend(library));
+        Set<String> names = enabledNames(enabled);
+        return new BackendSelector(all.stream().filter(b -> names == null || names.contains(b.label())).toList());
+    }
+
+    /**
+     * The names in {@code enabled}; null (all) when unset or blank.
+     *
+     * @throws IllegalArgumentException on a name that is no backend: a typo must not disable one unnoticed
+     */
+    static Set<String> enabledNames(String enabled) {
         if (enabled == null || enabled.isBlank()) {
-            return new BackendSelector(all);
+            return null;
         }
         Set<String> names = Arrays.stream(enabled.split(",")).map(String::trim).collect(Collectors.toSet());
-        return new BackendSelector(all.stream().filter(b -> names.contains(b.label())).toList());
+        for (String name : names) {
+            boolean known = Arrays.stream(BackendChoice.values())
+                    .anyMatch(c -> c != BackendChoice.AUTO && c.label().equals(name));
+            if (!known) {
+                throw new IllegalArgumentException(ENABLED_PROPERTY + ": unknown backend '" + name
+                        + "' (known: uswitch, mpk, process, inprocess)");
+            }
+        }
+        return names;
     }
 }

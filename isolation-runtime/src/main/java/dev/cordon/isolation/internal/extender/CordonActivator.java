@@ -6,15 +6,21 @@ import dev.cordon.isolation.internal.domain.DomainRegistry;
 import dev.cordon.isolation.internal.domain.DomainUids;
 import dev.cordon.isolation.internal.shell.CordonCommands;
 import java.util.Hashtable;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.hooks.service.EventListenerHook;
+import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.util.tracker.BundleTracker;
 
-/** Starts the extender, the {@link Domains} service and the Gogo commands. */
+/**
+ * Starts the extender, the {@link Domains} service and the Gogo commands; the
+ * last two only for the bundles granted them ({@link DomainsGuard}).
+ */
 public final class CordonActivator implements BundleActivator {
     private ExecutorService background;
     private BundleTracker<?> tracker;
@@ -24,6 +30,7 @@ public final class CordonActivator implements BundleActivator {
         DomainUids uids;
         try {
             uids = DomainUids.parse(context.getProperty(DomainUids.PROPERTY));
+            Backends.enabledNames(context.getProperty(Backends.ENABLED_PROPERTY));
         } catch (IllegalArgumentException e) {
             throw new BundleException("Cordon: not started: " + e.getMessage(), BundleException.ACTIVATOR_ERROR);
         }
@@ -36,11 +43,17 @@ public final class CordonActivator implements BundleActivator {
         // be retried (and logged again) on ACTIVE. A lazy bundle gets its domain when activated.
         tracker = new BundleTracker<>(context, Bundle.ACTIVE,
                 new NativeBundleTracker(context.getBundle(), factory, registry, background));
-        context.registerService(Domains.class, registry, null);
+        // the guard first, so no bundle sees the services it guards unguarded
+        DomainsGuard guard = new DomainsGuard(context.getBundle(),
+                Set.of(Domains.class.getName(), CordonCommands.class.getName()),
+                context.getProperty(DomainsGuard.PROPERTY));
+        context.registerService(new String[] {FindHook.class.getName(), EventListenerHook.class.getName()},
+                guard, null);
+        context.registerService(Domains.class.getName(), guard.serve(registry), null);
         Hashtable<String, Object> commands = new Hashtable<>();
         commands.put("osgi.command.scope", "cordon");
         commands.put("osgi.command.function", new String[] {"domains", "stats", "restart", "kill"});
-        context.registerService(CordonCommands.class, new CordonCommands(registry), commands);
+        context.registerService(CordonCommands.class.getName(), guard.serve(new CordonCommands(registry)), commands);
         tracker.open();
     }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 
 /** One incarnation of a domain on the mpk or uswitch backend. */
 final class MpkSandbox implements Sandbox {
@@ -95,15 +96,32 @@ final class MpkSandbox implements Sandbox {
         if (reason != null) {
             throw new DomainFailedException(spec.name() + ": domain ended: " + reason);
         }
-        MpkLane lane = lanes.acquire(timeoutNanos, spec.name());
         // the caller copies its arguments into the lane's arena next: this thread's
         // PKRU must open the domain's key before it touches that memory
+        return acquireAttached(lanes, timeoutNanos, spec.name(), this::attachThisThread);
+    }
+
+    private void attachThisThread() {
         Thread self = Thread.currentThread();
         if (self.isVirtual() || !ATTACHED.get()) {
             library.attach();
             if (!self.isVirtual()) {
                 ATTACHED.set(true);
             }
+        }
+    }
+
+    /**
+     * A lane, with this thread attached; if attaching fails the lane goes back
+     * to the pool (the caller never sees it, so nobody else would return it).
+     */
+    static <L extends Lane> L acquireAttached(LanePool<L> lanes, long timeoutNanos, String name, Runnable attach) {
+        L lane = lanes.acquire(timeoutNanos, name);
+        try {
+            attach.run();
+        } catch (RuntimeException | Error e) {
+            lanes.release(lane);
+            throw e;
         }
         return lane;
     }
@@ -171,6 +189,30 @@ final class MpkSandbox implements Sandbox {
         }
     }
 
+    /**
+     * Makes the call, again while it answers {@link MpkLibrary#CALL_BUSY} (every
+     * protection key is held by a domain with a call in flight), for at most
+     * {@code timeoutNanos} of waiting; returns the first other status.
+     */
+    static int callUntilKeyFree(IntSupplier call, long timeoutNanos, String name) {
+        long keyWaitStart = 0;
+        boolean waitingForKey = false;
+        while (true) {
+            int status = call.getAsInt();
+            if (status != MpkLibrary.CALL_BUSY) {
+                return status;
+            }
+            long now = System.nanoTime();
+            if (!waitingForKey) {
+                waitingForKey = true;
+                keyWaitStart = now;
+            } else if (now - keyWaitStart > timeoutNanos) {
+                throw new DomainTimeoutException(name + ": no protection key came free before the deadline");
+            }
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
     private final class MpkLane implements Lane {
         private final int index;
         private final MemorySegment area;
@@ -197,34 +239,15 @@ final class MpkSandbox implements Sandbox {
                 words.setAtIndex(JAVA_LONG, i, Lane.argument(args, i, arenaMask, base));
             }
             MemorySegment target = functions.get(fn);
-            long keyWaitStart = 0;
-            boolean waitingForKey = false;
-            while (true) {
-                int status = library.call(domain, index, target, words, result, timeoutNanos);
-                switch (status) {
-                    case MpkLibrary.CALL_OK:
-                        return result.get(JAVA_LONG, 0);
-                    case MpkLibrary.CALL_TIMEOUT:
-                        throw new DomainTimeoutException(spec.name() + ": " + died());
-                    case MpkLibrary.CALL_FAULT:
-                    case MpkLibrary.CALL_DEAD:
+            int status = callUntilKeyFree(() -> library.call(domain, index, target, words, result, timeoutNanos),
+                    timeoutNanos, spec.name());
+            return switch (status) {
+                case MpkLibrary.CALL_OK -> result.get(JAVA_LONG, 0);
+                case MpkLibrary.CALL_TIMEOUT -> throw new DomainTimeoutException(spec.name() + ": " + died());
+                case MpkLibrary.CALL_FAULT, MpkLibrary.CALL_DEAD ->
                         throw new DomainFailedException(spec.name() + ": domain ended: " + died());
-                    case MpkLibrary.CALL_BUSY:
-                        // every key is held by a domain with a call in flight
-                        long now = System.nanoTime();
-                        if (!waitingForKey) {
-                            waitingForKey = true;
-                            keyWaitStart = now;
-                        } else if (now - keyWaitStart > timeoutNanos) {
-                            throw new DomainTimeoutException(spec.name()
-                                    + ": no protection key came free before the deadline");
-                        }
-                        LockSupport.parkNanos(50_000);
-                        break;
-                    default:
-                        throw new DomainFailedException(spec.name() + ": cordon_mpk_call failed: error " + status);
-                }
-            }
+                default -> throw new DomainFailedException(spec.name() + ": cordon_mpk_call failed: error " + status);
+            };
         }
     }
 }

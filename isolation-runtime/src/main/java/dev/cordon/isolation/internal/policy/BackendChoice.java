@@ -1,32 +1,63 @@
 package dev.cordon.isolation.internal.policy;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
- * The backend a domain asks for. Except for AUTO and INPROCESS this is a
- * minimum: the strongest available backend at least this strong is used.
+ * The backend a domain asks for, and what each one contains: the one place
+ * that text is written (the log quotes it, the README's table says the same).
+ * A named backend is used as named, never swapped for another; AUTO takes the
+ * first of {@link #AUTO_ORDER} that can run.
  */
 public enum BackendChoice {
     /** No isolation at all: debugging and benchmark baseline, never picked by AUTO. */
-    INPROCESS(0),
-    PROCESS(1),
-    MPK(2),
-    USWITCH(3),
-    /** The strongest backend this machine offers. */
-    AUTO(1);
+    INPROCESS("nothing",
+            "anything: its native code runs in the JVM, and a fault in it ends the JVM"),
+    PROCESS("faults, hangs, wild pointers and code written to attack it: a separate process"
+            + " under seccomp-bpf, Landlock, no_new_privs and RLIMIT_AS",
+            "what its policy grants: the system calls of its groups and, with files=data,"
+            + " its data directory; it runs with the JVM's uid"),
+    MPK("accidental faults, hangs and wild pointers",
+            "code written to attack it: such code can reach PKRU 0 through gadgets outside the domain"
+            + " (README, known limits)"),
+    USWITCH("accidental faults, hangs and wild pointers; its file system calls see only its own kernel context",
+            "code written to attack it: such code can reach PKRU 0 through gadgets outside the domain"
+            + " (README, known limits)"),
+    /** The first of {@link #AUTO_ORDER} that is enabled and can run here. */
+    AUTO("", "");
 
-    private final int strength;
+    /**
+     * What AUTO tries, in order. process first: until images are verified,
+     * mpk and uswitch do not contain hostile code, so they come only where the
+     * administrator leaves process out.
+     */
+    public static final List<BackendChoice> AUTO_ORDER = List.of(PROCESS, USWITCH, MPK);
 
-    BackendChoice(int strength) {
-        this.strength = strength;
-    }
+    private final String contains;
+    private final String doesNotContain;
 
-    public int strength() {
-        return strength;
+    BackendChoice(String contains, String doesNotContain) {
+        this.contains = contains;
+        this.doesNotContain = doesNotContain;
     }
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What a domain on this backend cannot do to the JVM. */
+    public String contains() {
+        return contains;
+    }
+
+    /** What it can. */
+    public String doesNotContain() {
+        return doesNotContain;
+    }
+
+    /** True for the backends whose limit (README, known limits) lets hostile code out. */
+    public boolean escapableByHostileCode() {
+        return this == MPK || this == USWITCH;
     }
 
     static BackendChoice parse(String value) throws InvalidManifestException {

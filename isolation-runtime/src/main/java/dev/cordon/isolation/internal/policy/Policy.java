@@ -6,7 +6,7 @@ import java.time.Duration;
  * A domain's policy, from the {@code Cordon-Domain} header.
  *
  * @param image        path of the domain image inside the bundle
- * @param backend      minimum backend
+ * @param backend      the backend asked for (auto, or the one to use)
  * @param memoryBytes  the domain's heap
  * @param arenaBytes   argument area per thread: bounds the bytes one call may pass
  * @param deadline     longest a call may run before the domain is ended; a call

@@ -31,11 +31,23 @@ public final class CordonCommands {
                 + " restarts, " + (memory >> 20) + " MiB reserved";
     }
 
-    public String restart(long bundleId) {
-        return domains.restart(bundleId) ? "restarted " + bundleId : "no domain for bundle " + bundleId;
+    public String restart(String bundleId) {
+        long id = bundleId("restart", bundleId);
+        return domains.restart(id) ? "restarted " + id : "no domain for bundle " + id;
     }
 
-    public String kill(long bundleId) {
-        return domains.kill(bundleId) ? "killed " + bundleId : "no domain for bundle " + bundleId;
+    public String kill(String bundleId) {
+        long id = bundleId("kill", bundleId);
+        return domains.kill(id) ? "killed " + id : "no domain for bundle " + id;
+    }
+
+    /** The id as a number; otherwise an error that says what was expected (Gogo's own names no command). */
+    private static long bundleId(String command, String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("cordon:" + command + ": '" + text
+                    + "' is not a bundle id; cordon:domains lists the ids");
+        }
     }
 }
