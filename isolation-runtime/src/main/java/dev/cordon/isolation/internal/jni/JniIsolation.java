@@ -1,6 +1,6 @@
 package dev.cordon.isolation.internal.jni;
 
-import java.util.stream.Collectors;
+import java.util.Locale;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.hooks.weaving.WeavingHook;
 import org.slf4j.Logger;
@@ -25,7 +25,8 @@ public final class JniIsolation {
         }
         isolated.policies().forEach((name, policy) -> LOG.info("Cordon: bundle {} isolated by {} (backend {}):"
                 + " its native library loads will be refused, JNI libraries in domains are not implemented"
-                + " yet (issue 12)", name, IsolatedBundles.PROPERTY, policy.backend()));
+                + " yet (issue 12)", name, IsolatedBundles.PROPERTY,
+                policy.backend().name().toLowerCase(Locale.ROOT)));
         if (!isolated.policies().isEmpty() || !isolated.unreadable().isEmpty()) {
             context.registerService(WeavingHook.class, new JniWeavingHook(isolated), null);
         }
