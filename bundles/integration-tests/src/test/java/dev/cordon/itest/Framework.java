@@ -2,6 +2,7 @@ package dev.cordon.itest;
 
 import dev.cordon.demo.CordonFramework;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,12 @@ final class Framework {
      * that does not set it itself (run-in-vm: the suites on mpk, then on uswitch).
      */
     static CordonFramework start(String name, Map<String, String> properties) throws Exception {
+        return start(name, properties, List.of());
+    }
+
+    /** With bundles from more directories, installed (and started) after the reactor's. */
+    static CordonFramework start(String name, Map<String, String> properties, List<Path> moreBundles)
+            throws Exception {
         Path storage = Path.of(System.getProperty("cordon.storage", "target/felix")).resolve(name);
         Files.createDirectories(storage.getParent());
         Map<String, String> all = new HashMap<>(properties);
@@ -29,7 +36,9 @@ final class Framework {
         if (backends != null) {
             all.putIfAbsent("dev.cordon.backends", backends);
         }
-        return CordonFramework.start(storage, List.of(bundles()), all);
+        List<Path> dirs = new ArrayList<>(List.of(bundles()));
+        dirs.addAll(moreBundles);
+        return CordonFramework.start(storage, dirs, all);
     }
 
     static Path bundles() {

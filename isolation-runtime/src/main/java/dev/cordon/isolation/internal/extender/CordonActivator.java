@@ -4,6 +4,7 @@ import dev.cordon.isolation.Domains;
 import dev.cordon.isolation.internal.domain.DomainFactory;
 import dev.cordon.isolation.internal.domain.DomainRegistry;
 import dev.cordon.isolation.internal.domain.DomainUids;
+import dev.cordon.isolation.internal.jni.JniIsolation;
 import dev.cordon.isolation.internal.shell.CordonCommands;
 import java.util.Hashtable;
 import java.util.Set;
@@ -34,6 +35,7 @@ public final class CordonActivator implements BundleActivator {
         } catch (IllegalArgumentException e) {
             throw new BundleException("Cordon: not started: " + e.getMessage(), BundleException.ACTIVATOR_ERROR);
         }
+        JniIsolation.start(context);
         NativeArtifacts natives = NativeArtifacts.unpack(context.getBundle());
         background = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-restarter").factory());
         DomainRegistry registry = new DomainRegistry();

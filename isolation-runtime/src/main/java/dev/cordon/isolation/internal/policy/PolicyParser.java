@@ -32,7 +32,14 @@ public final class PolicyParser {
         if (clauses.size() != 1) {
             throw new InvalidManifestException(HEADER + ": exactly one domain per bundle, found " + clauses.size());
         }
-        HeaderClause clause = clauses.get(0);
+        return parse(clauses.get(0));
+    }
+
+    /**
+     * One clause's policy; its path is the image. The framework property
+     * dev.cordon.isolate reuses this with a bundle's symbolic name as the path.
+     */
+    public static Policy parse(HeaderClause clause) throws InvalidManifestException {
         if (!clause.directives().isEmpty()) {
             throw new InvalidManifestException(HEADER + ": unknown directive '"
                     + clause.directives().keySet().iterator().next() + "'");
