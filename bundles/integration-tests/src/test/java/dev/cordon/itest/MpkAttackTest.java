@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +29,7 @@ import org.osgi.framework.ServiceReference;
  * space (the mpk and uswitch backends): each is contained and the JVM lives
  * on. Runs in the PKU test VM; skipped on machines that cannot run mpk domains.
  */
+@ExtendWith(NeedsMpk.class)
 class MpkAttackTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final long SECRET = 0x5ec12e7_5ec12e7L;
@@ -40,7 +41,9 @@ class MpkAttackTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(MpkMachine.present(), "this machine cannot run mpk domains: " + MpkMachine.lacking());
+        if (!MpkMachine.present()) {
+            return; // each test is skipped with the reason (NeedsMpk)
+        }
         osgi = Framework.start("mpk-attacks");
         Path neighbour = BundleVariant.of(Framework.bundles().resolve("dev.cordon.bundles.hostile.jar"),
                 "dev.cordon.itest.neighbour", Map.of(), "", bytes -> bytes);
