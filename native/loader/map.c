@@ -65,6 +65,21 @@ int loader_map(const unsigned char *bytes, struct cordon_image *img, struct msg 
 	return loader_map_at(bytes, img, NULL, m);
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older headers lack it */
+#endif
+
+/* The pages the file's bytes will be copied to, populated at once rather
+ * than faulted in one by one (only the file's bytes: they are bounded by
+ * the image's size). Best effort: a kernel before 5.14 faults them in. */
+static void populate(unsigned char *dst, uint64_t len)
+{
+	uint64_t start = page_down((uintptr_t)dst);
+
+	if (len)
+		madvise((void *)(uintptr_t)start, page_up((uintptr_t)dst + len) - start, MADV_POPULATE_WRITE);
+}
+
 int loader_map_at(const unsigned char *bytes, struct cordon_image *img,
 		  unsigned char *at, struct msg *m)
 {
@@ -79,11 +94,12 @@ int loader_map_at(const unsigned char *bytes, struct cordon_image *img,
 		msg_str(m, " bytes of address space for the image");
 		return -ENOMEM;
 	}
-	/* the whole span writable for the copy, in one call, its pages
-	 * populated at once rather than faulted in one by one; loader_protect
-	 * then gives each page its final rights */
+	/* the whole span writable for the copy, in one call; loader_protect
+	 * then gives each page its final rights. Not MAP_POPULATE: a few
+	 * hundred bytes of headers may declare a 1 GiB p_memsz, and its
+	 * .bss must cost address space, not memory, until it is touched. */
 	if (mmap(img->region, img->span, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, -1, 0) == MAP_FAILED) {
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
 		msg_str(m, "cannot map the PT_LOAD segments");
 		return -ENOMEM;
 	}
@@ -93,6 +109,7 @@ int loader_map_at(const unsigned char *bytes, struct cordon_image *img,
 		uint64_t file_end = s->vaddr + s->filesz;
 		uint64_t bss_page_end = page_up(file_end);
 
+		populate(dst, s->filesz);
 		memcpy(dst, bytes + s->offset, s->filesz);
 		/* .bss: clear the tail of the last file page explicitly; pages
 		 * past it were never touched, and anonymous pages start zero. */

@@ -2,6 +2,7 @@
  * headers flipped in turn, then random damage anywhere in the file. */
 #include <elf.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,60 @@ static uint64_t next_random(uint64_t *s)
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
 	return *s;
+}
+
+/* Resident bytes of this process (/proc/self/statm), or -1. */
+static long resident_bytes(void)
+{
+	long size, resident = -1;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+			resident = -1;
+		fclose(f);
+	}
+	return resident < 0 ? -1 : resident * 4096;
+}
+
+/* A few bytes of header may declare a huge .bss: it costs address space,
+ * not memory, until touched (the loader once pre-filled the whole span). */
+static void huge_bss_costs_no_memory(const unsigned char *bytes, size_t len)
+{
+	const uint64_t extra = 512ull << 20;
+	unsigned char *copy = malloc(len);
+	struct cordon_image *img = NULL;
+	char err[256] = "";
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	long before, after = -1;
+	int i, last = -1, rc;
+
+	memcpy(copy, bytes, len);
+	memcpy(&eh, copy, sizeof(eh));
+	for (i = 0; i < eh.e_phnum; i++) {
+		memcpy(&ph, copy + eh.e_phoff + (size_t)i * sizeof(ph), sizeof(ph));
+		if (ph.p_type == PT_LOAD)
+			last = i;
+	}
+	if (!check(last >= 0, "basic.so has a PT_LOAD"))
+		goto out;
+	memcpy(&ph, copy + eh.e_phoff + (size_t)last * sizeof(ph), sizeof(ph));
+	ph.p_memsz += extra;
+	memcpy(copy + eh.e_phoff + (size_t)last * sizeof(ph), &ph, sizeof(ph));
+
+	before = resident_bytes();
+	rc = cordon_image_load(copy, len, &img, err, sizeof(err));
+	if (rc == 0)
+		after = resident_bytes();
+	check(rc == 0, "an image whose last segment declares 512 MiB more .bss loads (%d, %s)", rc, err);
+	check(rc != 0 || (before >= 0 && after - before < (64l << 20)),
+	      "its .bss costs no memory until touched: resident grew by %ld KiB",
+	      (after - before) / 1024);
+	if (rc == 0)
+		cordon_image_unload(img);
+out:
+	free(copy);
 }
 
 void test_loader_malformed(void)
@@ -81,6 +136,7 @@ void test_loader_malformed(void)
 	/* not ELF at all */
 	memset(copy, 0x41, len);
 	check(try_load(copy, len, &loaded), "a file of 'A's is refused");
+	huge_bss_costs_no_memory(bytes, len);
 	free(copy);
 	free(bytes);
 }

@@ -26,8 +26,9 @@
 #include "loader/image_at.h"
 
 /* Inputs whose image needs more address space than this are only
- * header-checked: the loader populates the whole span (MAP_POPULATE), and
- * a 1 GiB span takes a quarter of a second, which would starve the rest. */
+ * header-checked, so the room lent to the second load (BORROWED_ROOM) is
+ * one fixed size. (The loader no longer pre-fills a span; a huge .bss
+ * costing no memory is test_loader_malformed's check.) */
 #define FUZZ_MAX_ROOM (16u << 20)
 #define BORROWED_ROOM (FUZZ_MAX_ROOM + (4u << 20))
 
