@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cordon.isolation.DomainFailedException;
 import dev.cordon.isolation.DomainTimeoutException;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,18 +23,8 @@ class LanePoolTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     /** A lane that counts who holds it. */
-    static final class CountedLane implements Lane {
+    static final class CountedLane extends IdleLane {
         final AtomicInteger holders = new AtomicInteger();
-
-        @Override
-        public MemorySegment arena() {
-            return MemorySegment.NULL;
-        }
-
-        @Override
-        public long call(int fn, long[] args, int arenaMask, long timeoutNanos) {
-            return 0;
-        }
     }
 
     private static List<CountedLane> lanes(int n) {

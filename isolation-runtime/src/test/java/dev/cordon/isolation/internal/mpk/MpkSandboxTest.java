@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cordon.isolation.DomainTimeoutException;
-import dev.cordon.isolation.internal.backend.Lane;
+import dev.cordon.isolation.internal.backend.IdleLane;
 import dev.cordon.isolation.internal.backend.LanePool;
 import dev.cordon.isolation.internal.nativelib.MpkLibrary;
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,22 +18,10 @@ import org.junit.jupiter.api.Test;
 class MpkSandboxTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
-    record NoLane() implements Lane {
-        @Override
-        public MemorySegment arena() {
-            return MemorySegment.NULL;
-        }
-
-        @Override
-        public long call(int fn, long[] args, int arenaMask, long timeoutNanos) {
-            return 0;
-        }
-    }
-
     @Test
     void aFailedAttach_GivesTheLaneBack_SoThreadsOneStaysUsable() {
-        NoLane only = new NoLane();
-        LanePool<NoLane> lanes = new LanePool<>(List.of(only));
+        IdleLane only = new IdleLane();
+        LanePool<IdleLane> lanes = new LanePool<>(List.of(only));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> MpkSandbox.acquireAttached(lanes, SECOND, "d", () -> {
                     throw new IllegalStateException("cordon_mpk_attach failed: error -12");
