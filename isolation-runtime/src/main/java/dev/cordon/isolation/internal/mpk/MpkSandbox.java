@@ -12,6 +12,7 @@ import dev.cordon.isolation.internal.backend.Sandbox;
 import dev.cordon.isolation.internal.nativelib.Libc;
 import dev.cordon.isolation.internal.nativelib.MpkLibrary;
 import dev.cordon.isolation.internal.policy.Policy;
+import dev.cordon.isolation.internal.policy.SyscallGroups;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -77,7 +78,7 @@ final class MpkSandbox implements Sandbox {
     }
 
     private static int syscallGroups(Policy policy) {
-        return dev.cordon.isolation.internal.policy.SyscallGroups.bits(policy.syscalls());
+        return SyscallGroups.bits(policy.syscalls());
     }
 
     @Override
