@@ -47,6 +47,7 @@ static unsigned char *read_image(const char *name, size_t *len)
 #include "../gate_cases.inc"
 #include "../gate_regs.inc"
 #include "uswitch_cases.inc"
+#include "surface_cases.inc"
 
 /* the gate's labels (gate.S) */
 extern char gate_entry_wrpkru[], gate_return_check[];
@@ -332,6 +333,7 @@ static void uswitch_all(void)
 	attacks_switch_page();
 	attacks_memory();
 	attacks_syscalls();
+	attacks_surface();
 	uswitch_cases_run();
 	gc_flags = 0;
 }
@@ -380,6 +382,7 @@ int main(int argc, char **argv)
 	attacks_switch_page();
 	attacks_memory();
 	attacks_syscalls();
+	attacks_surface();
 	many_domains();
 	uswitch_all();
 out:

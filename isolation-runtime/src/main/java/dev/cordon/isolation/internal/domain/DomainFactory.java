@@ -124,12 +124,20 @@ public final class DomainFactory {
             return OptionalLong.empty();
         }
         if (backend.kind() != BackendChoice.USWITCH) {
+            if (uids.shared()) {
+                return OptionalLong.empty(); // the default, not asked for: nothing to report
+            }
             LOG.info("Cordon: {} on {}: {} not applied, its native code runs with the JVM's uid"
                     + " (only uswitch domains have a uid of their own)", name, backend.label(), DomainUids.PROPERTY);
             return OptionalLong.empty();
         }
         long uid = uids.uidOf(name, bundle.getBundleId());
-        LOG.info("Cordon: {} runs as uid and gid {} ({})", name, uid, DomainUids.PROPERTY);
+        if (uids.shared()) {
+            LOG.info("Cordon: {} runs as uid and gid {} (nobody): the JVM runs as root and {} is unset;"
+                    + " set it for a uid of each domain's own", name, uid, DomainUids.PROPERTY);
+        } else {
+            LOG.info("Cordon: {} runs as uid and gid {} ({})", name, uid, DomainUids.PROPERTY);
+        }
         return OptionalLong.of(uid);
     }
 

@@ -6,6 +6,9 @@ import dev.cordon.isolation.internal.domain.DomainRegistry;
 import dev.cordon.isolation.internal.domain.DomainUids;
 import dev.cordon.isolation.internal.jni.JniIsolation;
 import dev.cordon.isolation.internal.shell.CordonCommands;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +33,7 @@ public final class CordonActivator implements BundleActivator {
     public void start(BundleContext context) throws Exception {
         DomainUids uids;
         try {
-            uids = DomainUids.parse(context.getProperty(DomainUids.PROPERTY));
+            uids = DomainUids.forJvm(context.getProperty(DomainUids.PROPERTY), effectiveUid());
             Backends.enabledNames(context.getProperty(Backends.ENABLED_PROPERTY));
         } catch (IllegalArgumentException e) {
             throw new BundleException("Cordon: not started: " + e.getMessage(), BundleException.ACTIVATOR_ERROR);
@@ -63,5 +66,14 @@ public final class CordonActivator implements BundleActivator {
     public void stop(BundleContext context) {
         tracker.close();
         background.shutdownNow();
+    }
+
+    /** The JVM's effective uid: the owner of /proc/self. -1 (not root) where it cannot be read. */
+    private static long effectiveUid() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
     }
 }

@@ -70,14 +70,23 @@ public final class HeaderParser {
         return new HeaderClause(path, Map.copyOf(attributes), Map.copyOf(directives));
     }
 
-    /** A name, path or attribute key: everything up to a delimiter. */
-    private String token() {
+    /**
+     * A name, path or attribute key: everything up to a delimiter, without the
+     * white space around it (the same white space skipSpace skips, so that a
+     * name reads the same wherever it stands). Control characters are refused:
+     * no name needs one, and one would make the name print differently.
+     */
+    private String token() throws InvalidManifestException {
         skipSpace();
         int start = pos;
         while (pos < text.length() && ",;=:\"".indexOf(text.charAt(pos)) < 0) {
+            char c = text.charAt(pos);
+            if (Character.isISOControl(c) && !Character.isWhitespace(c)) {
+                throw error(String.format("control character U+%04X", (int) c));
+            }
             pos++;
         }
-        return text.substring(start, pos).trim();
+        return text.substring(start, pos).strip();
     }
 
     private String value() throws InvalidManifestException {

@@ -27,6 +27,24 @@ public record Policy(String image, BackendChoice backend, long memoryBytes, long
     /** What {@code syscalls=} may name: the native table's groups ({@link SyscallGroups}). */
     public static final java.util.List<String> SYSCALL_GROUPS = SyscallGroups.NAMES;
 
+    /**
+     * This policy as a {@code Cordon-Domain} clause, every key written out: it
+     * parses back to an equal policy (the parser fuzz test holds it to that).
+     */
+    public String toHeader() {
+        return image
+                + ";backend=" + backend.label()
+                + ";memory=" + Quantities.formatSize(memoryBytes)
+                + ";arena=" + Quantities.formatSize(arenaBytes)
+                + ";deadline=" + Quantities.formatDuration(deadline)
+                + ";threads=" + threads
+                + ";restart=" + restart.name().toLowerCase(java.util.Locale.ROOT)
+                + ";max-restarts=" + maxRestarts
+                + ";files=" + (files ? "data" : "none")
+                + ";syscalls=\"" + (syscalls.isEmpty() ? "none" : String.join(",", new java.util.TreeSet<>(syscalls)))
+                + "\"";
+    }
+
     public boolean allSyscalls() {
         return syscalls.containsAll(SYSCALL_GROUPS);
     }

@@ -50,6 +50,27 @@ final class Quantities {
         return (int) n;
     }
 
+    /** A size as {@link #size} reads it, in the largest unit that holds it exactly. */
+    static String formatSize(long bytes) {
+        String[] units = {"g", "m", "k"};
+        int[] shifts = {30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            if (bytes != 0 && bytes % (1L << shifts[i]) == 0) {
+                return (bytes >> shifts[i]) + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
+
+    /** A duration as {@link #duration} reads it, in the largest unit that holds it exactly. */
+    static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
     private static Matcher match(String key, String value) throws InvalidManifestException {
         Matcher m = NUMBER_UNIT.matcher(value.trim().toLowerCase(java.util.Locale.ROOT));
         if (!m.matches()) {

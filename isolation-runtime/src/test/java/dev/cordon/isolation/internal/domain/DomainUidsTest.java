@@ -18,6 +18,23 @@ class DomainUidsTest {
     }
 
     @Test
+    void unset_ForARootJvm_IsNobody_ForEveryDomain() throws Exception {
+        DomainUids uids = DomainUids.forJvm(null, 0);
+        assertEquals(DomainUids.NOBODY, uids);
+        assertEquals(65534, uids.uidOf("a [3]", 3));
+        assertEquals(65534, uids.uidOf("b [900000]", 900000));
+        assertEquals(DomainUids.NOBODY, DomainUids.forJvm(" ", 0));
+    }
+
+    @Test
+    void unset_ForAnyOtherJvm_IsTheJvmsUid_AndASetRangeWinsForRoot() {
+        assertNull(DomainUids.forJvm(null, 1000));
+        assertNull(DomainUids.forJvm(null, -1));
+        assertEquals(new DomainUids(100000, 165535), DomainUids.forJvm("100000-165535", 0));
+        assertThrows(IllegalArgumentException.class, () -> DomainUids.forJvm("0-10", 0));
+    }
+
+    @Test
     void aRange_GivesFirstPlusTheBundleId() throws Exception {
         DomainUids uids = DomainUids.parse(" 100000 - 165535 ");
         assertEquals(new DomainUids(100000, 165535), uids);
