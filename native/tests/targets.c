@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
 #include "targets.h"
 
 #define CHECK_INNER 7 /* instructions of a CHECK after its first */
@@ -17,23 +16,23 @@
 /* p_vaddr of the executable PT_LOAD of the ELF file, or -1 */
 static long long text_vaddr(const char *path)
 {
-	size_t len;
-	unsigned char *b = read_file(path, &len);
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)b;
+	FILE *f = fopen(path, "rb");
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
 	long long v = -1;
 	unsigned i;
 
-	if (!b || len < sizeof(*eh) || eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > len) {
-		free(b);
+	if (!f)
 		return -1;
-	}
-	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *ph = (const Elf64_Phdr *)(b + eh->e_phoff) + i;
-
-		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X))
-			v = (long long)ph->p_vaddr;
-	}
-	free(b);
+	if (fread(&eh, sizeof(eh), 1, f) == 1)
+		for (i = 0; i < eh.e_phnum; i++) {
+			if (fseek(f, (long)(eh.e_phoff + i * sizeof(ph)), SEEK_SET) ||
+			    fread(&ph, sizeof(ph), 1, f) != 1)
+				break;
+			if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X))
+				v = (long long)ph.p_vaddr;
+		}
+	fclose(f);
 	return v;
 }
 
