@@ -139,6 +139,12 @@ static void runs(void)
 				      (void *)l.path, err, sizeof(err)) == -ENOEXEC &&
 	      contains(err, "filled already"), "a second fill is refused (%s)", err);
 	cordon_image_unload(l.img);
+	if (load_confined("confined_libc.so", &l))
+		return;
+	check(call2(&l, "jump_back", 5, 0) == 5, "setjmp/longjmp: longjmp's jump through the thunk");
+	check(call2(&l, "copy_and_sum", 100, 0) == 300, "musl's rewritten memset and memcpy");
+	check(call2(&l, "sorted", 0, 0) == 1, "qsort calls the image's comparator through a thunk");
+	cordon_image_unload(l.img);
 }
 
 #define AT_BAD_TARGET 42 /* the child's exit: SIGILL at __cordon_bad_target */

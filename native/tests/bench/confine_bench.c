@@ -6,7 +6,8 @@
  *   confine-bench DIR    DIR/{unconfined,confined}/{zlib,calls}.so
  *
  * Each figure is the best of ROUNDS rounds (the least disturbed by the
- * other work on the machine); the ratio is confined / unconfined. The
+ * other work on the machine), the two builds taking turns; the ratio is
+ * confined / unconfined time. The
  * confined images get objdump's boundaries (tests/targets.c) as their
  * permitted targets, as in the tests: what a target is does not change the
  * cost of a check.
@@ -21,7 +22,7 @@
 #include "cordon/image.h"
 #include "targets.h"
 
-#define ROUNDS    7
+#define ROUNDS    11
 #define DATA_SIZE (1u << 20)  /* zlib's input: 1 MiB of text-like bytes */
 #define HEAP_SIZE (64u << 20)
 #define CALLS     (20 * 1000 * 1000)
@@ -137,31 +138,33 @@ static int64_t do_direct(struct image *im, void *ctx)
 	return call(im, "direct_calls", CALLS, 0, 0, 0, 0);
 }
 
-/* best of ROUNDS, in seconds; the result must be the same every time */
-static double best(struct image *im, work_fn w, void *ctx, int64_t *result)
+static double timed(struct image *im, work_fn w, void *ctx, int64_t *result)
 {
-	double t, min = 1e9;
-	int r;
+	double t = now();
 
-	for (r = 0; r < ROUNDS; r++) {
-		t = now();
-		*result = w(im, ctx);
-		t = now() - t;
-		if (t < min)
-			min = t;
-	}
-	return min;
+	*result = w(im, ctx);
+	return now() - t;
 }
 
+/* Best of ROUNDS each, the two images taking turns, so that what else the
+ * machine does falls on both alike. The results must agree. */
 static int row(const char *what, struct image *plain, struct image *conf, work_fn w,
 	       void *ctx, double units, const char *unit)
 {
+	double t1 = 1e9, t2 = 1e9, t;
 	int64_t r1, r2;
-	double t1 = best(plain, w, ctx, &r1), t2 = best(conf, w, ctx, &r2);
+	int r, differ = 0;
 
+	for (r = 0; r < ROUNDS; r++) {
+		t = timed(plain, w, ctx, &r1);
+		t1 = t < t1 ? t : t1;
+		t = timed(conf, w, ctx, &r2);
+		t2 = t < t2 ? t : t2;
+		differ |= r1 != r2;
+	}
 	printf("%-28s %10.2f %s %10.2f %s   %5.3fx%s\n", what, units / t1, unit,
-	       units / t2, unit, t2 / t1, r1 == r2 ? "" : "   RESULTS DIFFER");
-	return r1 != r2;
+	       units / t2, unit, t2 / t1, differ ? "   RESULTS DIFFER" : "");
+	return differ;
 }
 
 int main(int argc, char **argv)
@@ -187,7 +190,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "confine-bench: zlib round trip failed\n");
 		return 1;
 	}
-	printf("%-28s %15s %15s   %s\n", "best of 7", "unconfined", "confined", "confined/unconfined (time)");
+	printf("%-28s %15s %15s   %s\n", "best of 11", "unconfined", "confined", "confined/unconfined (time)");
 	bad |= row("zlib deflate, level 6", &zu, &zc, do_deflate, &zb, DATA_SIZE / 1e6, "MB/s");
 	bad |= row("zlib inflate", &zu, &zc, do_inflate, &zb, DATA_SIZE / 1e6, "MB/s");
 	bad |= row("indirect calls via a table", &cu, &cc, do_indirect, NULL, CALLS / 1e6, "M/s ");
