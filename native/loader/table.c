@@ -29,6 +29,19 @@ static const struct seg *exec_segment(const struct cordon_image *img)
 	return found;
 }
 
+/* RELRO's whole pages are read-only already (map.c's final_prot): a table
+ * there would fault the loader's own writes. */
+static int in_relro(const struct cordon_image *img, uint64_t va, uint64_t size)
+{
+	uint64_t lo, hi;
+
+	if (!img->has_relro || !img->relro_size)
+		return 0;
+	lo = page_down(img->relro_vaddr);
+	hi = page_down(img->relro_vaddr + img->relro_size);
+	return va < hi && lo < va + size;
+}
+
 static void put64(unsigned char *at, uint64_t v)
 {
 	memcpy(at, &v, sizeof(v));
@@ -52,9 +65,10 @@ int loader_fill_table(const struct cordon_image *img, uint64_t exit0,
 	size = page_up(CORDON_TABLE_BITMAP + (text->memsz + 7) / 8);
 	off = (uint64_t)(table - img->region);
 	code = loader_at(img, text->vaddr, text->memsz, PF_X);
-	if (off % LOADER_PAGE || !loader_at(img, img->low + off, size, PF_W) || !code)
+	if (off % LOADER_PAGE || !loader_at(img, img->low + off, size, PF_W) || !code ||
+	    in_relro(img, img->low + off, size))
 		return loader_bad(m, CORDON_TABLE_SYMBOL " is not page-aligned in a writable "
-				  "segment, or smaller than the executable span needs");
+				  "segment outside RELRO, or smaller than the executable span needs");
 	/* zero in the file (NOBITS); once written it is read-only */
 	memcpy(&filled, table + CORDON_TABLE_SPAN, sizeof(filled));
 	if (filled)

@@ -198,10 +198,49 @@ static void contained(void)
 	cordon_image_unload(l.img);
 }
 
+static int every_offset(void *ctx, const unsigned char *code, size_t span,
+			unsigned char *bitmap)
+{
+	(void)ctx;
+	(void)code;
+	memset(bitmap, 0xff, (span + 7) / 8);
+	return 0;
+}
+
+/* tables the fill must refuse, never write */
+static void refused_tables(void)
+{
+	char err[256] = "";
+	struct cordon_image *img = NULL;
+	unsigned char *b;
+	size_t len;
+
+	b = read_image("bad_table_relro.so", &len);
+	if (check(b && cordon_image_load(b, len, &img, err, sizeof(err)) == 0,
+		  "load bad_table_relro.so: %s", err)) {
+		check(cordon_image_fill_table(img, host_export_return, every_offset, NULL,
+					      err, sizeof(err)) == -ENOEXEC &&
+		      contains(err, "outside RELRO"), "a table in RELRO is refused: %s", err);
+		cordon_image_unload(img);
+	}
+	free(b);
+	img = NULL;
+	b = read_image("basic.so", &len);
+	if (check(b && cordon_image_load(b, len, &img, err, sizeof(err)) == 0,
+		  "load the unconfined basic.so: %s", err)) {
+		check(cordon_image_fill_table(img, host_export_return, every_offset, NULL,
+					      err, sizeof(err)) == -ENOEXEC &&
+		      contains(err, "not a confined image"), "an unconfined image has no table: %s", err);
+		cordon_image_unload(img);
+	}
+	free(b);
+}
+
 void test_confined(void)
 {
 	suite("confined images");
 	builds();
 	runs();
 	contained();
+	refused_tables();
 }
