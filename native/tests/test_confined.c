@@ -198,15 +198,6 @@ static void contained(void)
 	cordon_image_unload(l.img);
 }
 
-static int every_offset(void *ctx, const unsigned char *code, size_t span,
-			unsigned char *bitmap)
-{
-	(void)ctx;
-	(void)code;
-	memset(bitmap, 0xff, (span + 7) / 8);
-	return 0;
-}
-
 /* tables the fill must refuse, never write */
 static void refused_tables(void)
 {
@@ -218,7 +209,8 @@ static void refused_tables(void)
 	b = read_image("bad_table_relro.so", &len);
 	if (check(b && cordon_image_load(b, len, &img, err, sizeof(err)) == 0,
 		  "load bad_table_relro.so: %s", err)) {
-		check(cordon_image_fill_table(img, host_export_return, every_offset, NULL,
+		check(cordon_image_fill_table(img, host_export_return, objdump_targets,
+					      (void *)path_of(target_dir, "test/images/bad_table_relro.so"),
 					      err, sizeof(err)) == -ENOEXEC &&
 		      contains(err, "outside RELRO"), "a table in RELRO is refused: %s", err);
 		cordon_image_unload(img);
@@ -228,7 +220,8 @@ static void refused_tables(void)
 	b = read_image("basic.so", &len);
 	if (check(b && cordon_image_load(b, len, &img, err, sizeof(err)) == 0,
 		  "load the unconfined basic.so: %s", err)) {
-		check(cordon_image_fill_table(img, host_export_return, every_offset, NULL,
+		check(cordon_image_fill_table(img, host_export_return, objdump_targets,
+					      (void *)path_of(target_dir, "test/images/basic.so"),
 					      err, sizeof(err)) == -ENOEXEC &&
 		      contains(err, "not a confined image"), "an unconfined image has no table: %s", err);
 		cordon_image_unload(img);
