@@ -35,7 +35,7 @@ struct host {
 
 	struct cordon_image *img;
 	void *heap;
-	int (*domain_init)(void *, size_t, int *(*)(void));
+	void *domain_init;     /* cordon_domain_init, called through host_call_export */
 	int landlocked;        /* Landlock enforced: path syscalls may pass */
 	pid_t pid, ppid;
 	pid_t tids[CORDON_MAX_SLOTS];
@@ -63,6 +63,13 @@ int host_alt_stack(void);               /* per thread; 0 or -1 */
 void host_limit_resources(struct host *h);
 void host_landlock(struct host *h);
 void host_seccomp(struct host *h);
+
+/* call_export.S: fn(args[0..5]), returning to host_export_return */
+int64_t host_call_export(const void *fn, const int64_t args[6]);
+extern const char host_export_return[];
+
+/* confine.c: a confined image's table written and read-only; host_fail */
+void host_confine_image(struct host *h);
 
 /* functab.c */
 int functab_add(void *fn, uint32_t *index); /* 0, or a CORDON_STATUS_ */

@@ -18,8 +18,6 @@
 #define STACK_SIZE     (2u << 20)      /* per worker: domain code runs here */
 #define NAME_MAX_LEN   1024            /* longest symbol OP_RESOLVE takes */
 
-typedef int64_t (*domain_fn)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);
-
 struct worker {
 	struct host *h;
 	uint32_t index;
@@ -93,7 +91,6 @@ static int32_t call(struct cordon_slot *s, unsigned char *arena, uint64_t arena_
 	uint32_t mask = s->ptr_mask;
 	void *fn = functab_get(s->fn);
 	int64_t a[CORDON_MAX_ARGS];
-	domain_fn f;
 	int i;
 
 	if (!fn)
@@ -109,8 +106,8 @@ static int32_t call(struct cordon_slot *s, unsigned char *arena, uint64_t arena_
 			return CORDON_STATUS_BAD_ARG;
 		a[i] = (int64_t)(uintptr_t)(arena + a[i]);
 	}
-	f = (domain_fn)(uintptr_t)fn;
-	*result = f(a[0], a[1], a[2], a[3], a[4], a[5]);
+	_Static_assert(CORDON_MAX_ARGS == 6, "host_call_export passes six");
+	*result = host_call_export(fn, a);
 	return CORDON_STATUS_OK;
 }
 

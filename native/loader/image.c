@@ -101,6 +101,17 @@ size_t cordon_image_mapped_size(const struct cordon_image *img)
 	return img ? img->span : 0;
 }
 
+int cordon_image_fill_table(struct cordon_image *img, const void *exit0,
+			    cordon_targets_fn targets, void *ctx, char *err, size_t errlen)
+{
+	struct msg m;
+
+	msg_init(&m, err, errlen);
+	if (!img || !targets)
+		return loader_bad(&m, "no image or no targets");
+	return loader_fill_table(img, (uint64_t)(uintptr_t)exit0, targets, ctx, &m);
+}
+
 void cordon_image_unload(struct cordon_image *img)
 {
 	if (!img)

@@ -108,6 +108,15 @@ void *loader_lookup(const struct cordon_image *img, const char *name);
 /* inspect.c: refuse executable bytes that could write PKRU. */
 int loader_inspect(struct cordon_image *img, struct msg *m);
 
+/* table.c: write a confined image's __cordon_table (CONFINEMENT.md),
+ * exit slot 0 = exit0, the bitmap from `targets` (cordon_targets_fn of
+ * image.h, which is not included here: image.c includes it to export it),
+ * then make it read-only */
+typedef int (*loader_targets_fn)(void *ctx, const unsigned char *code, size_t span,
+				 unsigned char *bitmap);
+int loader_fill_table(const struct cordon_image *img, uint64_t exit0,
+		      loader_targets_fn targets, void *ctx, struct msg *m);
+
 /* reloc.c */
 int loader_relocate(struct cordon_image *img, struct msg *m);
 /* reloc_names.c */

@@ -22,7 +22,9 @@ int main(int argc, char **argv)
 	test_keys();
 	test_runtime();
 	test_cordon_cc();
-	test_host();
+	test_confined();
+	test_host("images");
+	test_host("confined");
 	test_vsys();
 	test_kctx_filter();
 	test_policy();

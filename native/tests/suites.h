@@ -8,7 +8,9 @@ void test_loader_malformed(void);
 void test_loader_refusals(void);
 void test_runtime(void);
 void test_cordon_cc(void);
-void test_host(void);
+void test_confined(void);
+/* the images of target/test/<images>: "images" or "confined" */
+void test_host(const char *images);
 void test_inspect(void);
 void test_mpk_host(void);
 void test_keys(void);

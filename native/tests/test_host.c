@@ -343,13 +343,15 @@ static void startup_errors(void)
 	check(rc == -EINVAL, "spawn with NULL path: %d, %s", rc, err);
 }
 
-void test_host(void)
+void test_host(const char *images)
 {
 	const char *cpu[] = { "--cpu-seconds", "1", NULL };
+	char rel[128];
 
-	suite("cordon-host");
+	suite(strcmp(images, "confined") ? "cordon-host" : "cordon-host, confined images");
 	signal(SIGTERM, on_sigterm);
-	image = read_image("hostile.so", &image_len);
+	snprintf(rel, sizeof(rel), "test/%s/hostile.so", images);
+	image = read_file(path_of(target_dir, rel), &image_len);
 	if (!check(image != NULL, "read hostile.so"))
 		return;
 	main_host();

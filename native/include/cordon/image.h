@@ -28,4 +28,23 @@ size_t cordon_image_mapped_size(const struct cordon_image *img);
 
 void cordon_image_unload(struct cordon_image *img);
 
+/*
+ * Confined images (native/CONFINEMENT.md). Sets bit i of `bitmap` (zeroed,
+ * ceil(span / 8) bytes) for each offset i of the executable span `code`
+ * that control may be sent to; returns 0, or nonzero to refuse the image.
+ */
+typedef int (*cordon_targets_fn)(void *ctx, const unsigned char *code, size_t span,
+				 unsigned char *bitmap);
+
+/*
+ * Write the image's __cordon_table: the span, exit slot 0 = `exit0` (where
+ * the caller's call of an export returns to; the other slots hold
+ * __cordon_bad_target), the bitmap from `targets`; then make it read-only.
+ * Before any of the image's code runs. 0, or -ENOEXEC (not a confined
+ * image, a table out of place, targets refused) or -ENOMEM, with a
+ * one-line reason in err.
+ */
+int cordon_image_fill_table(struct cordon_image *img, const void *exit0,
+			    cordon_targets_fn targets, void *ctx, char *err, size_t errlen);
+
 #endif
