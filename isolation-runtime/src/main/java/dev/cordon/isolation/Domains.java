@@ -13,7 +13,11 @@ import java.util.List;
 public interface Domains {
     List<DomainInfo> list();
 
-    /** Ends the bundle's domain as if it had faulted (restart policy applies). */
+    /**
+     * Ends the bundle's domain: its calls in flight fail with DomainFailedException and
+     * its restart policy applies, but an operator's kill is not a fault: it is not
+     * counted in {@link DomainInfo#faults()} nor against {@code max-restarts}.
+     */
     boolean kill(long bundleId);
 
     /** Ends the bundle's domain and starts it again at once. */

@@ -6,7 +6,6 @@ import dev.cordon.bundles.zlib.Compressor;
 import dev.cordon.isolation.DomainTable;
 import dev.cordon.isolation.Domains;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -24,8 +23,8 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         Path bundles = Path.of(args[0]);
-        Path storage = Files.createTempDirectory("cordon-demo");
-        try (CordonFramework osgi = CordonFramework.start(storage, List.of(bundles))) {
+        try (TempStorage storage = new TempStorage("cordon-demo");
+                CordonFramework osgi = CordonFramework.start(storage.dir(), List.of(bundles))) {
             run(osgi);
         }
         System.exit(0);

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cordon.bundles.hostile.Hostile;
+import dev.cordon.demo.BundleVariant;
 import dev.cordon.demo.CordonFramework;
 import dev.cordon.isolation.DomainFailedException;
 import dev.cordon.isolation.DomainInfo;
 import dev.cordon.isolation.Domains;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +55,7 @@ class DomainLifecycleTest {
     }
 
     @Test
-    void killThroughTheDomainsService_CountsAFault_AndRestarts() throws Exception {
+    void killThroughTheDomainsService_IsNotAFault_AndRestarts() throws Exception {
         Bundle hostile = osgi.bundle("dev.cordon.bundles.hostile");
         DomainInfo before = domain("dev.cordon.bundles.hostile");
         assertTrue(domains.kill(hostile.getBundleId()));
@@ -63,9 +66,35 @@ class DomainLifecycleTest {
         }
         assertEquals(9, healthyHostile().echo(9));
         DomainInfo after = domain("dev.cordon.bundles.hostile");
-        assertEquals(before.faults() + 1, after.faults());
+        assertEquals(before.faults(), after.faults(), "the operator's kill is not the domain's fault");
         assertEquals(before.restarts() + 1, after.restarts());
         assertEquals("ACTIVE", after.state());
+    }
+
+    /** max-restarts bounds restarts after faults; an operator's kills never use it up. */
+    @Test
+    void kills_DoNotUseUpMaxRestarts() throws Exception {
+        Path jar = BundleVariant.of(Framework.bundles().resolve("dev.cordon.bundles.hostile.jar"),
+                "dev.cordon.itest.killed", Map.of("Cordon-Domain", "native/hostile.so;max-restarts=0"), "",
+                bytes -> bytes);
+        Bundle bundle = osgi.context().installBundle(jar.toUri().toString());
+        bundle.start();
+        try {
+            for (int kill = 1; kill <= 2; kill++) {
+                long restarts = domain("dev.cordon.itest.killed").restarts();
+                assertTrue(domains.kill(bundle.getBundleId()));
+                long until = System.nanoTime() + WAIT.toNanos();
+                while (domain("dev.cordon.itest.killed").restarts() == restarts && System.nanoTime() < until) {
+                    Thread.sleep(5);
+                }
+                DomainInfo after = domain("dev.cordon.itest.killed");
+                assertEquals("ACTIVE", after.state(), "restarted after kill " + kill + " despite max-restarts=0");
+                assertEquals(0, after.faults());
+                assertEquals(kill, after.restarts());
+            }
+        } finally {
+            bundle.uninstall();
+        }
     }
 
     @Test

@@ -47,10 +47,14 @@ public final class Domain {
     private final LongAdder calls = new LongAdder();
     private final AtomicLong faults = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
+    /** Restarts after faults: what max-restarts bounds (an operator's kill does not count). */
+    private final AtomicLong faultRestarts = new AtomicLong();
 
     // CONCURRENCY: guarded by this; current is also read without the lock by proxies
     private volatile Incarnation current;
     private volatile DomainState state = DomainState.STARTING;
+    /** The incarnation an operator killed (cordon:kill): its end is not a fault. */
+    private volatile Incarnation killedByOperator;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     Domain(Bundle bundle, Policy policy, byte[] image, List<ServiceBinding> services, Backend backend,
@@ -137,14 +141,26 @@ public final class Domain {
             if (incarnation == null || incarnation != current || state != DomainState.ACTIVE) {
                 return;
             }
-            faults.incrementAndGet();
+            boolean operator = incarnation == killedByOperator;
+            if (!operator) {
+                faults.incrementAndGet();
+            }
             unregister();
             current = null;
-            boolean again = policy.restart() == RestartPolicy.ALWAYS && restarts.get() < policy.maxRestarts();
+            boolean again = policy.restart() == RestartPolicy.ALWAYS
+                    && (operator || faultRestarts.get() < policy.maxRestarts());
             state = again ? DomainState.RESTARTING : DomainState.FAILED;
-            LOG.warn("Cordon: domain {} failed: {}; {}", bundle.getSymbolicName(), reason,
-                    again ? "restarting" : "not restarting (restart=" + policy.restart().name().toLowerCase()
-                            + ", " + restarts.get() + " restarts so far)");
+            String next = again ? "restarting" : "not restarting (restart=" + policy.restart().name().toLowerCase()
+                    + ", " + faultRestarts.get() + " of max-restarts=" + policy.maxRestarts() + " used)";
+            if (operator) {
+                LOG.warn("Cordon: domain {} killed by the operator: {}; {} (not a fault, not counted against"
+                        + " max-restarts)", bundle.getSymbolicName(), reason, next);
+            } else {
+                LOG.warn("Cordon: domain {} failed: {}; {}", bundle.getSymbolicName(), reason, next);
+            }
+            if (again && !operator) {
+                faultRestarts.incrementAndGet();
+            }
         }
         incarnation.end(reason, 0);
         synchronized (this) {
@@ -170,10 +186,15 @@ public final class Domain {
         notifyAll();
     }
 
-    /** Ends the domain as a fault would (cordon:kill). */
+    /**
+     * Ends the live incarnation (cordon:kill): calls in flight fail and the restart
+     * policy applies, but the kill is the operator's, not the domain's fault, so it
+     * counts neither as a fault nor against max-restarts.
+     */
     public void kill(String reason) {
         Incarnation live = current;
         if (live != null) {
+            killedByOperator = live;
             live.sandbox().kill(reason);
         }
     }

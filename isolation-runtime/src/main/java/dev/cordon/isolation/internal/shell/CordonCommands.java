@@ -3,6 +3,7 @@ package dev.cordon.isolation.internal.shell;
 import dev.cordon.isolation.DomainInfo;
 import dev.cordon.isolation.DomainTable;
 import dev.cordon.isolation.Domains;
+import org.apache.felix.service.command.Descriptor;
 
 /** Gogo commands {@code cordon:domains|stats|restart|kill}; Gogo finds them by name. */
 public final class CordonCommands {
@@ -12,10 +13,12 @@ public final class CordonCommands {
         this.domains = domains;
     }
 
+    @Descriptor("lists the domains: bundle, backend, state, calls, faults, restarts, memory")
     public String domains() {
         return DomainTable.format(domains.list());
     }
 
+    @Descriptor("totals over all domains")
     public String stats() {
         long calls = 0;
         long faults = 0;
@@ -31,12 +34,15 @@ public final class CordonCommands {
                 + " restarts, " + (memory >> 20) + " MiB reserved";
     }
 
-    public String restart(String bundleId) {
+    @Descriptor("ends a bundle's domain and starts a fresh one at once")
+    public String restart(@Descriptor("the bundle's id, as cordon:domains lists it") String bundleId) {
         long id = bundleId("restart", bundleId);
         return domains.restart(id) ? "restarted " + id : "no domain for bundle " + id;
     }
 
-    public String kill(String bundleId) {
+    @Descriptor("ends a bundle's domain: its calls in flight fail, its restart policy applies;"
+            + " not counted as a fault nor against max-restarts")
+    public String kill(@Descriptor("the bundle's id, as cordon:domains lists it") String bundleId) {
         long id = bundleId("kill", bundleId);
         return domains.kill(id) ? "killed " + id : "no domain for bundle " + id;
     }
