@@ -27,5 +27,6 @@ int main(int argc, char **argv)
 	test_kctx_filter();
 	test_policy();
 	test_gate();
+	test_x86_objdump();
 	return summary() ? 1 : 0;
 }
