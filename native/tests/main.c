@@ -28,5 +28,6 @@ int main(int argc, char **argv)
 	test_policy();
 	test_gate();
 	test_x86_objdump();
+	test_verify();
 	return summary() ? 1 : 0;
 }

@@ -17,5 +17,6 @@ void test_gate(void);
 void test_kctx_filter(void);
 void test_policy(void);
 void test_x86_objdump(void);
+void test_verify(void);
 
 #endif

@@ -2,6 +2,7 @@
 # (test_x86_objdump.c): every operand shape, prefix order and map the
 # compiled code and musl's assembly meet, and some they rarely do. Never
 # run, never verified: only decoded.
+	.section .note.GNU-stack, "", @progbits
 	.text
 	.globl decode_forms
 decode_forms:
