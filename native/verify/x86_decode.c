@@ -9,6 +9,8 @@
 #include "x86.h"
 #include "x86_tables.h"
 
+#define MAX_PREFIXES 13 /* legacy and REX together */
+
 struct cursor {
 	const uint8_t *code;
 	size_t len, start, pos;
@@ -52,22 +54,23 @@ static int is_legacy_prefix(uint8_t b)
 	return 0;
 }
 
-/* fwait (9b) before prefixes and an x87 escape (d8..df) is read as part of
- * that instruction, as objdump does (fstcw = fwait; fnstcw). The processor
- * sees two instructions that end where this one does, so every boundary
- * taken here is one of its boundaries. */
+/* fwait (9b) right before an x87 escape (d8..df) is read as part of that
+ * instruction, as objdump does (fstcw = fwait; fnstcw). The processor sees
+ * two instructions that end where this one does, so every boundary taken
+ * here is one of its boundaries. fwait before a prefix or another fwait,
+ * where objdump's reading is its own, is refused. 1: a prefix here, 0: an
+ * instruction, or an error. */
 static int fwait_is_prefix(const struct cursor *c)
 {
-	size_t i;
+	uint8_t b;
 
-	for (i = c->pos; i < c->len && i - c->start < X86_MAX_LEN; i++) {
-		uint8_t b = c->code[i];
-
-		if (b >= 0xd8 && b <= 0xdf)
-			return 1;
-		if (b != 0x9b && !is_legacy_prefix(b) && (b < 0x40 || b > 0x4f))
-			return 0;
-	}
+	if (c->pos >= c->len) /* objdump reads prefixes, fwait, end as prefixes alone */
+		return c->pos - 1 > c->start ? X86_E_TRUNCATED : 0;
+	b = c->code[c->pos];
+	if (b >= 0xd8 && b <= 0xdf)
+		return 1;
+	if (b == 0x9b || is_legacy_prefix(b) || (b >= 0x40 && b <= 0x4f))
+		return X86_E_PREFIX;
 	return 0;
 }
 
@@ -78,18 +81,27 @@ static int read_prefixes(struct cursor *c, struct x86_insn *in, uint8_t *b, uint
 	int rc;
 
 	for (;;) {
+		/* objdump splits off the 14th prefix on; the processor allows up to
+		 * 14 before a one-byte opcode: refused, no compiler goes near it */
+		if (c->pos - c->start > MAX_PREFIXES)
+			return X86_E_PREFIX;
 		if ((rc = take(c, b)))
 			return rc;
 		if (*b >= 0x40 && *b <= 0x4f) {
 			in->rex = *b;
+			if (c->pos - c->start > MAX_PREFIXES)
+				return X86_E_PREFIX;
 			if ((rc = take(c, b)))
 				return rc;
-			if (is_legacy_prefix(*b) || (*b >= 0x40 && *b <= 0x4f))
-				return X86_E_REX_NOT_LAST;
+			if (is_legacy_prefix(*b) || (*b >= 0x40 && *b <= 0x4f) || *b == 0x9b)
+				return X86_E_REX_NOT_LAST; /* 9b: fwait is an instruction of its own */
 			return 0;
 		}
-		if (*b == 0x9b && fwait_is_prefix(c))
+		if (*b == 0x9b && (rc = fwait_is_prefix(c)) != 0) {
+			if (rc < 0)
+				return rc;
 			continue;
+		}
 		if (!is_legacy_prefix(*b))
 			return 0;
 		switch (*b) {
@@ -245,7 +257,7 @@ static int decode_operands(struct cursor *c, struct x86_insn *in, const struct x
 			return X86_E_UNDEFINED;
 		if (op->regmask && !((op->regmask >> in->reg) & 1))
 			return X86_E_UNDEFINED;
-		if (!x86_form_defined(in->map, in->op, in->modrm, (unsigned)mandatory))
+		if (!x86_form_defined(in, (unsigned)mandatory))
 			return X86_E_UNDEFINED;
 		if (op->kind == K_M_I8 || op->kind == K_3DNOW)
 			return read_imm(c, in, 1);

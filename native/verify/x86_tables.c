@@ -82,7 +82,8 @@ const struct x86_op x86_0f[256] = {
 	[0x01] = K(K_M),                /* group 7: x86_form_defined */
 	[0x02] = K(K_M), [0x03] = K(K_M),   /* lar lsl */
 	[0x05] = K(K_NONE), [0x06] = K(K_NONE), [0x07] = K(K_NONE), /* syscall clts sysret */
-	[0x08] = K(K_NONE), [0x09] = K(K_NONE), [0x0b] = K(K_NONE), /* invd wbinvd ud2 */
+	[0x08] = K(K_NONE), [0x09] = { K_NONE, PN | PS, 0, 0 }, /* invd wbinvd/wbnoinvd */
+	[0x0b] = K(K_NONE),             /* ud2 */
 	[0x0d] = { K_M, 0, F_MEM, 0x03 },   /* prefetch, prefetchw */
 	[0x0e] = K(K_NONE),             /* femms */
 	[0x0f] = K(K_3DNOW),
@@ -91,7 +92,8 @@ const struct x86_op x86_0f[256] = {
 	[0x14] = M(PN | PO, 0), [0x15] = M(PN | PO, 0),
 	[0x16] = M(PN | PO | PS, 0), [0x17] = M(PN | PO, F_MEM),
 	[0x18] = K(K_M),                /* group 16, hint nops: x86_form_defined */
-	[0x19 ... 0x1f] = K(K_M),       /* hint nops, endbr64 (f3 0f 1e fa) */
+	[0x19] = K(K_M),                /* hint nop; 1a 1b: MPX, left out */
+	[0x1c ... 0x1f] = K(K_M),       /* hint nops, endbr64 (f3 0f 1e fa) */
 	[0x20 ... 0x23] = K(K_MREG),    /* mov cr/dr */
 	[0x28] = M(PN | PO, 0), [0x29] = M(PN | PO, 0),
 	[0x2a] = M(PN | PO | PS | PD, 0), [0x2b] = M(PN | PO, F_MEM),
@@ -134,7 +136,9 @@ const struct x86_op x86_0f[256] = {
 	[0xb8] = M(PS, 0),              /* popcnt */
 	[0xb9] = K(K_M),                /* ud1 */
 	[0xba] = G(K_M_I8, 0xf0),       /* group 8: bt bts btr btc imm8 */
-	[0xbb ... 0xbf] = K(K_M),       /* btc bsf/tzcnt bsr/lzcnt movsx */
+	[0xbb] = K(K_M),                /* btc */
+	[0xbc] = M(PN | PO | PS, 0), [0xbd] = M(PN | PO | PS, 0), /* bsf/tzcnt bsr/lzcnt */
+	[0xbe] = K(K_M), [0xbf] = K(K_M),   /* movsx */
 	[0xc0] = K(K_M), [0xc1] = K(K_M),   /* xadd */
 	[0xc2] = MI(PN | PO | PS | PD, 0),  /* cmpps/pd/ss/sd */
 	[0xc3] = M(PN, F_MEM),          /* movnti */
@@ -235,7 +239,7 @@ static int group7_defined(unsigned modrm, unsigned mandatory)
 }
 
 /* group 15 (0f ae) */
-static int group15_defined(unsigned modrm, unsigned mandatory)
+static int group15_defined(unsigned modrm, unsigned mandatory, unsigned rex)
 {
 	unsigned reg = (modrm >> 3) & 7;
 
@@ -243,7 +247,8 @@ static int group15_defined(unsigned modrm, unsigned mandatory)
 		return mandatory == PN; /* fxsave fxrstor ldmxcsr stmxcsr xsave xrstor xsaveopt clflush */
 	if (mandatory == PS)
 		return reg <= 3;        /* rdfsbase rdgsbase wrfsbase wrgsbase */
-	return mandatory == PN && reg >= 5; /* lfence mfence sfence */
+	/* lfence (any rm), mfence and sfence (rm 0 only, as objdump reads them) */
+	return mandatory == PN && !rex && (reg == 5 || modrm == 0xf0 || modrm == 0xf8);
 }
 
 /* group 9 (0f c7) */
@@ -268,19 +273,24 @@ static int shift_group_defined(unsigned op, unsigned modrm, unsigned mandatory)
 	return reg == 2 || reg == 4 || reg == 6;
 }
 
-int x86_form_defined(unsigned map, unsigned op, unsigned modrm, unsigned mandatory)
+int x86_form_defined(const struct x86_insn *in, unsigned mandatory)
 {
+	unsigned map = in->map, op = in->op, modrm = in->modrm;
 	unsigned reg = (modrm >> 3) & 7, mem = (modrm >> 6) != 3;
 
 	if (map == 0 && op >= 0xd8 && op <= 0xdf)
 		return mem ? (x87_mem_regs[op - 0xd8] >> reg) & 1 : x87_reg_defined(op, modrm);
+	if (map == 0 && op == 0xff && (reg == 3 || reg == 5))
+		return mem; /* lcall, ljmp: through memory only */
+	if (map == 1 && (op == 0x12 || op == 0x16) && mandatory == PO)
+		return mem; /* movlpd movhpd */
 	if (map == 2 && (op == 0xf0 || op == 0xf1))
 		return mandatory == PD || mem; /* movbe takes memory only; crc32 both */
 	if (map != 1)
 		return 1;
 	switch (op) {
 	case 0x01: return group7_defined(modrm, mandatory);
-	case 0xae: return group15_defined(modrm, mandatory);
+	case 0xae: return group15_defined(modrm, mandatory, in->rex);
 	case 0xc7: return group9_defined(modrm, mandatory);
 	case 0x71: case 0x72: case 0x73: return shift_group_defined(op, modrm, mandatory);
 	}

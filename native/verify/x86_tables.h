@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "x86.h"
+
 /* what follows the opcode byte */
 enum x86_kind {
 	K_UNDEF = 0, /* no instruction */
@@ -54,7 +56,8 @@ struct x86_op {
 extern const struct x86_op x86_one[256], x86_0f[256], x86_0f38[256], x86_0f3a[256];
 
 /* The forms whose existence depends on more than the table says (x87
- * registers, groups 7, 9, 15, 12-14, 16): nonzero if defined. */
-int x86_form_defined(unsigned map, unsigned op, unsigned modrm, unsigned mandatory);
+ * registers, groups 7, 9, 15, 12-14, movbe): nonzero if in (its map, op,
+ * ModRM and REX read) is defined with this mandatory prefix (P*). */
+int x86_form_defined(const struct x86_insn *in, unsigned mandatory);
 
 #endif
