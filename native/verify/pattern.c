@@ -61,11 +61,11 @@ const char *verify_check_mismatch(const struct cordon_verify_span *s, const stru
 		return "no lea TEXT(%rip), %r10 seven instructions before";
 	if (!is_reg_op(&last[1].in, 0x29, 0x2b, R10, R11))
 		return "no sub %r10, %r11 after the lea";
-	if (!is_rip_op(s, &last[2], X86_MAP_ONE, 0x3b, R11, s->table + CORDON_TABLE_SPAN_LEN))
+	if (!is_rip_op(s, &last[2], X86_MAP_ONE, 0x3b, R11, s->table + CORDON_TABLE_SPAN))
 		return "no cmp TABLE(%rip), %r11 (the span length) after the sub";
 	if (!is_jae_bad(s, &last[3]))
 		return "no jae BAD after the cmp";
-	if (!is_rip_op(s, &last[4], X86_MAP_0F, 0xa3, R11, s->table + CORDON_TABLE_TARGETS))
+	if (!is_rip_op(s, &last[4], X86_MAP_0F, 0xa3, R11, s->table + CORDON_TABLE_BITMAP))
 		return "no bt %r11, TARGETS(%rip) after the jae";
 	if (!is_jae_bad(s, &last[5]))
 		return "no jae BAD after the bt";
@@ -76,12 +76,12 @@ const char *verify_check_mismatch(const struct cordon_verify_span *s, const stru
 
 int verify_exit_slot(const struct cordon_verify_span *s, const struct placed *p)
 {
-	uint64_t at, first = s->table + CORDON_TABLE_SLOTS;
+	uint64_t at, first = s->table + CORDON_TABLE_EXITS;
 
 	if (!is(&p->in, 0, X86_MAP_ONE, 0xff) || p->in.modrm != 0x25)
 		return -1;
 	at = verify_rip_target(s, p);
-	if (at < first || (at - first) % 8 || (at - first) / 8 >= CORDON_TABLE_NSLOTS)
+	if (at < first || (at - first) % 8 || (at - first) / 8 >= CORDON_TABLE_NEXITS)
 		return -1;
 	return (int)((at - first) / 8);
 }

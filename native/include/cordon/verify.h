@@ -10,14 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* __cordon_table's layout (CONFINEMENT.md, "What the image carries") */
-#define CORDON_TABLE_SPAN_LEN 0   /* u64: the span's length */
-#define CORDON_TABLE_SLOTS    8   /* u64[8]: the exit slots */
-#define CORDON_TABLE_NSLOTS   8
-#define CORDON_TABLE_TARGETS  128 /* the target bitmap, one bit per span byte */
-
-/* the table's size for a span of len bytes */
-#define CORDON_TABLE_SIZE(len) (CORDON_TABLE_TARGETS + ((len) + 7) / 8)
+#include "cordon/image_abi.h" /* the table's layout, CORDON_TABLE_* */
 
 struct cordon_verify_span {
 	const uint8_t *code; /* the executable span's bytes */
@@ -40,5 +33,20 @@ struct cordon_verdict {
  */
 int cordon_verify(const struct cordon_verify_span *span, uint8_t *targets,
 		  struct cordon_verdict *v);
+
+/*
+ * The verifier as the loader's target finder (cordon_targets_fn of
+ * cordon/image.h, for cordon_image_fill_table): code is the mapped span, so
+ * table and bad_target are the mapped addresses of __cordon_table and
+ * __cordon_bad_target (cordon_image_symbol). Nonzero refuses the image;
+ * the reason is then in verdict.
+ */
+struct cordon_verify_ctx {
+	uint64_t table, bad_target;
+	struct cordon_verdict verdict;
+};
+
+int cordon_verify_targets(void *ctx, const unsigned char *code, size_t span,
+			  unsigned char *bitmap);
 
 #endif
