@@ -161,7 +161,7 @@ static const struct forbidden forbidden[] = {
 	{ "lss", 0, 3, { 0x0f, 0xb2, 0x07 } },
 	{ "lfs", 0, 3, { 0x0f, 0xb4, 0x07 } },
 	{ "swapgs", 0, 3, { 0x0f, 0x01, 0xf8 } },
-	{ "hlt", 0, 1, { 0xf4 } },
+	{ "cli", 0, 1, { 0xfa } },
 	{ "in/out", 0, 2, { 0xe4, 0x60 } },
 	{ "wrmsr", 0, 2, { 0x0f, 0x30 } },
 	{ "mov to or from a control register", 0, 3, { 0x0f, 0x22, 0xc0 } },

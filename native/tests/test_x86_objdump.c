@@ -2,7 +2,8 @@
  * The verifier's decoder (verify/x86.h) against binutils' objdump -d: the
  * same instruction boundaries, instruction by instruction, on every test
  * image, the domain runtime and every object of musl's libc.a (the
- * Makefile passes its path in CORDON_MUSL_LIBC). Where objdump prints
+ * Makefile passes the archives in CORDON_DECODE_ARCHIVES, space-separated:
+ * the stock libc.a, and the rebuilt one once there). Where objdump prints
  * (bad), the decoder must refuse too.
  */
 #include <dirent.h>
@@ -67,7 +68,7 @@ static void compare_run(const struct od_run *run, void *ctx)
 static void compare_file(const char *path)
 {
 	struct tally t = { 0 };
-	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *name = path;
 
 	if (!check(od_each_run(path, compare_run, &t) == 0, "objdump -d %s ran", name))
 		return;
@@ -100,13 +101,30 @@ static void compare_dir(const char *where, const char *suffix)
 	check(any, "%s holds *%s files", dir, suffix);
 }
 
+/* each path of a space-separated list */
+static void compare_list(const char *list)
+{
+	char path[1024];
+	size_t n;
+
+	while (*list) {
+		n = strcspn(list, " ");
+		if (n && n < sizeof(path)) {
+			snprintf(path, sizeof(path), "%.*s", (int)n, list);
+			compare_file(path);
+		}
+		list += n;
+		list += strspn(list, " ");
+	}
+}
+
 void test_x86_objdump(void)
 {
-	const char *libc = getenv("CORDON_MUSL_LIBC");
+	const char *archives = getenv("CORDON_DECODE_ARCHIVES");
 
 	suite("verify: decoder against objdump");
 	compare_dir(path_of(target_dir, "test/images"), ".so");
 	compare_dir(path_of(target_dir, "test/verify"), ".o");
 	compare_file(path_of(target_dir, "lib/libcordon-rt.a"));
-	compare_file(libc && *libc ? libc : "/usr/lib/x86_64-linux-musl/libc.a");
+	compare_list(archives && *archives ? archives : "/usr/lib/x86_64-linux-musl/libc.a");
 }

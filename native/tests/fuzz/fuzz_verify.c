@@ -82,7 +82,7 @@ static int reference(const uint8_t *code, size_t len, size_t off)
 static const char *const forbidden_words[] = {
 	"ret", "lret", "iret", "ljmp", "lcall", "int ", "int1", "into", "sysenter",
 	"sysexit", "sysret", "xbegin", "wrpkru", "xrstor", "wrfsbase", "wrgsbase", "rdfsbase",
-	"rdgsbase", "swapgs", "hlt", "cli", "sti", "lss", "lfs", "lgs", "wrmsr", "rdmsr",
+	"rdgsbase", "swapgs", "cli", "sti", "lss", "lfs", "lgs", "wrmsr", "rdmsr",
 	"sgdt", "sidt", "lgdt", "lidt", "lldt", "ltr", "in ", "out ", "ins", "outs",
 };
 
