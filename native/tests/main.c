@@ -29,5 +29,6 @@ int main(int argc, char **argv)
 	test_gate();
 	test_x86_objdump();
 	test_verify();
+	test_loader_confined();
 	return summary() ? 1 : 0;
 }

@@ -7,7 +7,8 @@
 #   make fuzz FUZZ_SECONDS=N     N seconds of each, growing target/fuzz/corpus/
 #
 # Seeds: tests/fuzz/corpus/<target>/ (committed, small) and, for the loader,
-# the test images target/test/images/*.so (built); for the verifier, spans
+# the test images target/test/images/*.so and the hand-made confined ones
+# (target/test/loader_confined, built); for the verifier, spans
 # cut from tests/verify/'s cases. A crashing input is kept
 # in target/fuzz/crashes/.
 
@@ -21,6 +22,7 @@ FUZZ_CFLAGS  := $(CSTD) $(WARN) $(DEPS) $(INC) -g -O1 $(FUZZ_SAN) -fsanitize=fuz
 FUZZ_WRAP    := -Dmmap=fuzz_mmap -Dmunmap=fuzz_munmap -Dmprotect=fuzz_mprotect
 
 FUZZ_LOADER_OBJ := $(patsubst %.c,$(FUZZ)/obj/wrapped/%.o,$(LOADER_SRC)) \
+	$(patsubst %.c,$(FUZZ)/obj/%.o,$(VERIFY_SRC)) \
 	$(FUZZ)/obj/mpk/inspect.o $(FUZZ)/obj/tests/fuzz/fuzz_loader.o
 FUZZ_INSPECT_OBJ := $(FUZZ)/obj/mpk/inspect.o $(FUZZ)/obj/tests/fuzz/fuzz_inspect.o
 FUZZ_VERIFY_OBJ := $(patsubst %.c,$(FUZZ)/obj/%.o,$(VERIFY_SRC)) $(FUZZ)/obj/tests/fuzz/fuzz_verify.o
@@ -59,14 +61,15 @@ fuzz-bins: $(FUZZ_BINS)
 # each target runs even if the one before failed; the make fails if any did
 define fuzz_each
 	@rc=0; \
-	tests/fuzz/run $(1) $(2) loader $(FUZZ)/fuzz_loader tests/fuzz/corpus/loader $(TST)/images || rc=1; \
+	tests/fuzz/run $(1) $(2) loader $(FUZZ)/fuzz_loader tests/fuzz/corpus/loader $(TST)/images \
+		$(LCONF) || rc=1; \
 	tests/fuzz/run $(1) $(2) inspect $(FUZZ)/fuzz_inspect tests/fuzz/corpus/inspect || rc=1; \
 	tests/fuzz/run $(1) $(2) verify $(FUZZ)/fuzz_verify tests/fuzz/corpus/verify || rc=1; \
 	exit $$rc
 endef
 
-fuzz-short: $(FUZZ_BINS) $(IMAGES)
+fuzz-short: $(FUZZ_BINS) $(IMAGES) $(LCONF_IMAGES)
 	$(call fuzz_each,short,$(FUZZ_RUNS))
 
-fuzz: $(FUZZ_BINS) $(IMAGES)
+fuzz: $(FUZZ_BINS) $(IMAGES) $(LCONF_IMAGES)
 	$(call fuzz_each,long,$(FUZZ_SECONDS))
