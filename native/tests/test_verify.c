@@ -265,6 +265,7 @@ void test_verify(void)
 	refused_case("check_jae_elsewhere", "no jae BAD after the bt");
 	refused_case("exit_past7", "not exit slot 0..7");
 	refused_case("exit_misaligned", "not exit slot 0..7");
+	refused_case("fall_off", "runs on past its end");
 	refused_case("wrpkru", "wrpkru");
 	refused_case("xrstor", "xrstor64");
 	refused_case("wrgsbase_rex", "wrgsbase");

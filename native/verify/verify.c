@@ -83,6 +83,21 @@ static int judge(struct pass *p, const struct placed *cur)
 	return 0;
 }
 
+/* whether control can run on past this instruction into the next byte:
+ * the span's last one must not, or it would leave the span unchecked
+ * (ud2, hlt and int3 trap; a call returns only through a CHECK, which
+ * refuses the end of the span) */
+static int falls_through(const struct x86_insn *in)
+{
+	if (in->map == X86_MAP_ONE && (in->op == 0xf4 || in->op == 0xcc))
+		return 0;
+	if (in->map == X86_MAP_0F && in->op == 0x0b)
+		return 0;
+	if (in->branch == X86_BR_INDIRECT || in->is_call)
+		return 0;
+	return !(in->branch == X86_BR_DIRECT && !in->is_cond);
+}
+
 static int first_pass(struct pass *p)
 {
 	size_t off = 0;
@@ -102,6 +117,9 @@ static int first_pass(struct pass *p)
 			return -1;
 		off += cur->in.len;
 	}
+	if (p->seen && falls_through(&p->last[CHECK_INSNS - 1].in))
+		return refuse(p, p->last[CHECK_INSNS - 1].off,
+			      "the span's last instruction runs on past its end");
 	return 0;
 }
 

@@ -4,3 +4,4 @@
 refused:
 	jmp	hidden + 1
 hidden:	mov	$0xef010f, %eax
+	ud2
