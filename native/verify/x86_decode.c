@@ -295,7 +295,8 @@ static int decode_operands(struct cursor *c, struct x86_insn *in, const struct x
 }
 
 /* VEX (c4/c5) and EVEX (62): the prefix bytes, then ModRM and, for the maps
- * and opcodes that take one, imm8. Lengths only: VEX_OPS below. */
+ * and opcodes that take one, imm8. Lengths only: which of their opcodes
+ * exist is not checked, and the verifier refuses them all (refuse.c). */
 static int vex_has_imm8(unsigned map, unsigned op)
 {
 	if (map == 3)
