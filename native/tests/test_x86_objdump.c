@@ -1,7 +1,8 @@
 /*
  * The verifier's decoder (verify/x86.h) against binutils' objdump -d: the
  * same instruction boundaries, instruction by instruction, on every test
- * image, the domain runtime and every object of musl's libc.a (the
+ * image, the domain runtime, libcordon.so, cordon-host and every object of
+ * musl's libc.a (the
  * Makefile passes the archives in CORDON_DECODE_ARCHIVES, space-separated:
  * the stock libc.a, and the rebuilt one once there). Where objdump prints
  * (bad), the decoder must refuse too.
@@ -126,5 +127,8 @@ void test_x86_objdump(void)
 	compare_dir(path_of(target_dir, "test/images"), ".so");
 	compare_dir(path_of(target_dir, "test/verify"), ".o");
 	compare_file(path_of(target_dir, "lib/libcordon-rt.a"));
+	/* more compiled code: gcc -O2 with glibc's headers, and a static musl program */
+	compare_file(path_of(target_dir, "lib/libcordon.so"));
+	compare_file(path_of(target_dir, "bin/cordon-host"));
 	compare_list(archives && *archives ? archives : "/usr/lib/x86_64-linux-musl/libc.a");
 }
