@@ -2,10 +2,9 @@
  * The verifier's decoder (verify/x86.h) against binutils' objdump -d: the
  * same instruction boundaries, instruction by instruction, on every test
  * image, the domain runtime, libcordon.so, cordon-host and every object of
- * musl's libc.a (the
- * Makefile passes the archives in CORDON_DECODE_ARCHIVES, space-separated:
- * the stock libc.a, and the rebuilt one once there). Where objdump prints
- * (bad), the decoder must refuse too.
+ * musl's libc.a (the Makefile passes the archives in CORDON_DECODE_ARCHIVES,
+ * space-separated: the stock libc.a, and the rebuilt one once there).
+ * Where objdump prints (bad), the decoder must refuse too.
  */
 #include <dirent.h>
 #include <stdio.h>
