@@ -7,7 +7,7 @@
  * is only computed, to refuse early. An image without the note is loaded
  * as before and stays unverified (cordon_image_verified).
  */
-#include <stdlib.h>
+#include <sys/mman.h>
 
 #include "cordon/image_abi.h"
 #include "cordon/verify.h"
@@ -34,6 +34,7 @@ int loader_verify(struct cordon_image *img, struct msg *m)
 	struct cordon_verdict v;
 	const struct seg *text;
 	unsigned char *code, *table, *bad, *bitmap;
+	uint64_t size;
 	int rc;
 
 	if (!img->has_abi_note || !(img->abi_flags & CORDON_ABI_CONFINED))
@@ -49,11 +50,15 @@ int loader_verify(struct cordon_image *img, struct msg *m)
 				  CORDON_BAD_TARGET_SYMBOL);
 	span = (struct cordon_verify_span){ code, (size_t)text->memsz, (uintptr_t)code,
 					    (uintptr_t)table, (uintptr_t)bad };
-	bitmap = malloc((size_t)text->memsz / 8 + 1);
-	if (!bitmap)
-		return loader_bad(m, "out of memory for the verifier's bitmap");
+	/* no malloc in the loader: a mapping of its own */
+	size = page_up(text->memsz / 8 + 1);
+	bitmap = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bitmap == MAP_FAILED) {
+		msg_str(m, "out of memory for the verifier's bitmap");
+		return -ENOMEM;
+	}
 	rc = cordon_verify(&span, bitmap, &v);
-	free(bitmap);
+	munmap(bitmap, size);
 	if (rc) {
 		msg_str(m, "the verifier refuses the confined image: ");
 		msg_str(m, v.reason);
