@@ -26,6 +26,8 @@ static int load_steps(const unsigned char *bytes, struct cordon_image *img,
 		rc = loader_relocate(img, m);
 	/* after relocation: the bytes as they will run */
 	if (!rc)
+		rc = loader_verify(img, m);
+	if (!rc)
 		rc = loader_inspect(img, m);
 	if (!rc)
 		rc = loader_protect(img, m);
@@ -66,6 +68,8 @@ int loader_load(const void *bytes, size_t len, unsigned char *where, size_t room
 	if (!img)
 		return -ENOMEM;
 	rc = loader_check_headers(bytes, len, img, m);
+	if (!rc)
+		rc = loader_read_note(bytes, len, img, m);
 	if (!rc && where)
 		rc = loader_place(img, where, room, &at, m);
 	if (!rc)
@@ -110,6 +114,11 @@ int cordon_image_fill_table(struct cordon_image *img, const void *exit0,
 	if (!img || !targets)
 		return loader_bad(&m, "no image or no targets");
 	return loader_fill_table(img, (uint64_t)(uintptr_t)exit0, targets, ctx, &m);
+}
+
+int cordon_image_verified(const struct cordon_image *img)
+{
+	return img ? img->verified : 0;
 }
 
 void cordon_image_unload(struct cordon_image *img)

@@ -45,6 +45,11 @@ struct cordon_image {
 	uint64_t symtab, strtab, strsz, hash, gnu_hash;
 	uint64_t rela, relasz, jmprel, pltrelsz;
 	uint64_t nsyms;        /* symbols that may be indexed */
+
+	/* the ABI note (note.c), and whether the verifier passed the image */
+	int has_abi_note;
+	uint32_t abi_version, abi_flags;
+	int verified;
 };
 
 _Static_assert(sizeof(struct cordon_image) <= LOADER_PAGE, "bookkeeping fits a page");
@@ -104,6 +109,12 @@ int loader_read_symbol(const struct cordon_image *img, uint64_t index, Elf64_Sym
  * that may be read there, or NULL. */
 const char *loader_string(const struct cordon_image *img, uint64_t off, size_t *max);
 void *loader_lookup(const struct cordon_image *img, const char *name);
+
+/* note.c: the image's ABI note, from the file's bytes, if it has one */
+int loader_read_note(const unsigned char *bytes, size_t len, struct cordon_image *img,
+		     struct msg *m);
+/* confined.c: verify a confined image's code (native/CONFINEMENT.md) */
+int loader_verify(struct cordon_image *img, struct msg *m);
 
 /* inspect.c: refuse executable bytes that could write PKRU. */
 int loader_inspect(struct cordon_image *img, struct msg *m);

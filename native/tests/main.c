@@ -29,5 +29,8 @@ int main(int argc, char **argv)
 	test_kctx_filter();
 	test_policy();
 	test_gate();
+	test_x86_objdump();
+	test_verify();
+	test_loader_confined();
 	return summary() ? 1 : 0;
 }

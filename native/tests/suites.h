@@ -18,5 +18,8 @@ void test_vsys(void);
 void test_gate(void);
 void test_kctx_filter(void);
 void test_policy(void);
+void test_x86_objdump(void);
+void test_verify(void);
+void test_loader_confined(void);
 
 #endif

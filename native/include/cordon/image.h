@@ -26,6 +26,12 @@ void *cordon_image_symbol(const struct cordon_image *img, const char *name);
 /* Bytes the image occupies once mapped. */
 size_t cordon_image_mapped_size(const struct cordon_image *img);
 
+/* 1 if the image's ABI note says it is confined and the verifier passed
+ * it at load (native/CONFINEMENT.md; a confined image that fails is not
+ * loaded), 0 for an image without the note: unverified, fit for the
+ * process backend only. */
+int cordon_image_verified(const struct cordon_image *img);
+
 void cordon_image_unload(struct cordon_image *img);
 
 /*

@@ -177,12 +177,3 @@ CORDON_EXPORT int64_t spin(void)
 		x++;
 	return (int64_t)x;
 }
-
-/* kill(getppid(), SIGTERM) through the i386 entry: a foreign architecture */
-CORDON_EXPORT int64_t try_int80_kill_parent(void)
-{
-	int64_t ret = 37; /* kill in the i386 table */
-
-	__asm__ volatile("int $0x80" : "+a"(ret) : "b"((int64_t)getppid()), "c"(15) : "memory");
-	return ret;
-}

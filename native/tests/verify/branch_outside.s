@@ -1,0 +1,4 @@
+# Refused: a direct call out of the span.
+	.include "prelude.inc"
+refused:
+	call	0x300000

@@ -1,0 +1,4 @@
+# Refused: iretq.
+	.include "prelude.inc"
+refused:
+	iretq

@@ -1,0 +1,4 @@
+# Refused: a far call through memory.
+	.include "prelude.inc"
+refused:
+	lcall	*(%rax)

@@ -1,0 +1,4 @@
+# Refused: a load of %gs.
+	.include "prelude.inc"
+refused:
+	mov	%ax, %gs

@@ -1,0 +1,4 @@
+# Refused: a load of %ss.
+	.include "prelude.inc"
+refused:
+	movw	(%rax), %ss

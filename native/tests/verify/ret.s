@@ -1,0 +1,5 @@
+# Refused: a plain ret.
+	.include "prelude.inc"
+	nop
+refused:
+	ret

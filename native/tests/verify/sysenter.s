@@ -1,0 +1,4 @@
+# Refused: sysenter.
+	.include "prelude.inc"
+refused:
+	sysenter

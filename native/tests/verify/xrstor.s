@@ -1,0 +1,4 @@
+# Refused: xrstor64 (restores PKRU with the rest).
+	.include "prelude.inc"
+refused:
+	xrstor64 (%rdi)
