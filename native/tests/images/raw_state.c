@@ -68,9 +68,10 @@ __asm__(".text\n.globl leave\n.type leave,@function\nleave:\n"
 	"10:	mov $0x2b, %eax\n mov %eax, %fs\n jmp 90f\n"
 	"11:	mov $0x2b, %eax\n mov %eax, %gs\n jmp 90f\n"
 	"12:	xor %eax, %eax\n mov %eax, %gs\n jmp 90f\n"
-	/* LS_RSP_SIGSTACK: rsp 64 bytes above the bottom of the thread's
-	 * signal stack (too little for a signal frame) */
-	"13:	mov %gs:80, %rax\n add $" SIGSTACK_FROM_RECORD " + 64, %rax\n mov %rax, %rsp\n"
+	/* LS_RSP_SIGSTACK: rsp 512 bytes above the bottom of the thread's
+	 * signal stack (too little for a signal frame; the kernel takes its
+	 * 128-byte red zone off first, so 64 would not do) */
+	"13:	mov %gs:80, %rax\n add $" SIGSTACK_FROM_RECORD " + 512, %rax\n mov %rax, %rsp\n"
 	"	jmp 90f\n"
 	/* LS_RSP_RECORD: rsp inside the trusted record */
 	"14:	mov %gs:80, %rax\n add $0x800, %rax\n mov %rax, %rsp\n jmp 90f\n"
