@@ -17,8 +17,9 @@
  *     page (read from key-0 memory: a domain's PKRU faults there) whose
  *     in_call is 1: a domain gets an early return of its own call.
  *  W4 gate_front_wrpkru (signal front): PKRU 0 only if key 0 was open
- *     before: true on signal delivery and in trusted code, never in a
- *     domain.
+ *     before (true on signal delivery, never in a domain); after: rsp on
+ *     a signal stack at a kernel frame the front has not seen before
+ *     (its restorer slot, zeroed by every front), si and uc from rsp.
  *  W5 gate_resume_xrstor: a feature mask without PKRU; after: GS a switch
  *     page whose side is TRUSTED (domain code always runs with DOMAIN);
  *     gate_resume_wrpkru as W1.
@@ -49,6 +50,15 @@
 #define WRPKRU .byte 0x0f, 0x01, 0xef
 #define RDPKRU .byte 0x0f, 0x01, 0xee
 #define SYS_sigaltstack 131
+
+/* the kernel's x86-64 rt_sigframe at a handler's entry: the restorer's
+ * address, struct ucontext (304 bytes), siginfo (128); the FPU state
+ * follows, 64-aligned, fewer than 24 bytes further */
+#define FRAME_UC      8
+#define FRAME_INFO    (8 + 304)
+#define FRAME_SIZE    (8 + 304 + 128)
+#define FRAME_FPSTATE (FRAME_UC + 40 + 184) /* uc_mcontext.fpstate */
+#define FRAME_FP_SLACK 24
 
 /* a global label at an instruction the inventory lists */
 .macro SITE name
@@ -87,6 +97,7 @@
 	.hidden gate_arena
 	.hidden gate_arena_len
 	.hidden gate_ro
+	.hidden gate_restorer
 	.hidden gate_pku
 	.hidden gate_avx
 	.hidden gate_avx512
@@ -513,7 +524,30 @@ gate_front_start:
 	xor %edx, %edx
 	SITE gate_front_wrpkru
 	WRPKRU				/* W4 */
-1:	mov %r10, %rdx
+	/* W4's check, after it: the frame the kernel has just built, not a
+	 * place a domain chose. rsp in a signal stack of the arena; the
+	 * restorer at (%rsp), zeroed at once (no frame passes twice: the
+	 * front leaves by jumping to the restorer); the frame's own fpstate
+	 * pointer just above it. si and uc come from rsp, not from rsi/rdx. */
+1:	mov %rsp, %rax
+	sub gate_arena(%rip), %rax
+	cmp gate_arena_len(%rip), %rax
+	jae gate_bad
+	and $(GATE_BLOCK_SIZE - 1), %eax
+	sub $GATE_ALT_OFF, %eax
+	cmp $GATE_ALT_SIZE, %eax
+	jae gate_bad
+	mov (%rsp), %rax
+	cmp gate_restorer(%rip), %rax
+	jne gate_bad
+	movq $0, (%rsp)
+	mov FRAME_FPSTATE(%rsp), %rax
+	sub %rsp, %rax
+	sub $FRAME_SIZE, %rax
+	cmp $FRAME_FP_SLACK, %rax
+	jae gate_bad
+	lea FRAME_INFO(%rsp), %rsi
+	lea FRAME_UC(%rsp), %rdx
 	push %rbp
 	mov %rsp, %rbp
 	push %rbx
@@ -562,7 +596,8 @@ gate_front_start:
 	pop %r12
 	pop %rbx
 	pop %rbp
-	ret
+	lea 8(%rsp), %rsp		/* past the restorer's zeroed slot */
+	jmp *gate_restorer(%rip)
 9:	ud2
 	.globl gate_front_end
 	.hidden gate_front_end

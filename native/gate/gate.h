@@ -239,6 +239,7 @@ uint32_t gate_pkru_for(int key);
 /* read by the assembly (hidden globals) */
 extern uintptr_t gate_arena, gate_arena_len;
 extern uint64_t gate_ro[GATE_PAGE / 8];
+extern uintptr_t gate_restorer; /* glibc's signal restorer (signals.c) */
 extern uint8_t gate_pku, gate_avx, gate_avx512;
 extern uint32_t gate_xrfbm_lo, gate_xrfbm_hi;
 

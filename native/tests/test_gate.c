@@ -67,7 +67,7 @@ static const struct gate_site {
 	{ "gate_resume_wrfs", "wrfsbase", "<gate_pku>" },
 	{ "gate_resume_wrpkru", "wrpkru", "test   $0x3,%eax" },
 	{ "gate_attach_wrpkru", "wrpkru", "rdgsbase" },
-	{ "gate_front_wrpkru", "wrpkru", "%r10,%rdx" },
+	{ "gate_front_wrpkru", "wrpkru", "%rsp,%rax" },
 	{ "gate_front_wrgs", "wrgsbase", "<gate_pku>" },
 	{ "gate_front_wrfs", "wrfsbase", "<gate_pku>" },
 	{ "gate_front_back_wrfs", "wrfsbase", "wrgsbase" },

@@ -77,9 +77,11 @@ __asm__(".text\n.globl leave\n.type leave,@function\nleave:\n"
 	"14:	mov %gs:80, %rax\n add $0x800, %rax\n mov %rax, %rsp\n jmp 90f\n"
 	/* LS_RSP_NONCANON: rsp not canonical */
 	"15:	movabs $0x8000000000000000, %rsp\n jmp 90f\n"
-	/* LS_COMPAT: a far return into 32-bit compatibility mode (selector
-	 * 0x23) at arg; what runs there is the test's */
-	"16:	push $0x23\n push %r15\n lretq\n"
+	/* LS_COMPAT: a far jump into 32-bit compatibility mode (selector
+	 * 0x23) at arg; what runs there is the test's. (A far return did the
+	 * same natively; QEMU's TCG pops its operands as supervisor accesses,
+	 * which SMAP faults in the kernel: an oops, not a test.) */
+	"16:	sub $8, %rsp\n movl %r15d, (%rsp)\n movw $0x23, 4(%rsp)\n ljmpl *(%rsp)\n"
 	/* how: LS_BY_RETURN 0, _FAULT 1, _SYSCALL 2, _SPIN 3 */
 	"90:	cmp $1, %r14d\n je 91f\n"
 	"	cmp $2, %r14d\n je 92f\n"
