@@ -193,6 +193,23 @@ static void describe(char *buf, size_t len, struct cordon_mpk_domain *d, int sig
 		snprintf(buf + n, len - (size_t)n, ", ip %p outside the domain", (void *)ip);
 }
 
+/* The PKRU that rt_sigreturn will restore: the domain's expected one,
+ * whatever the domain had (a PKRU that closes the switch key, after an
+ * XRSTOR gadget or gate_bad's, would fault the abort stub forever). */
+static void set_frame_pkru(ucontext_t *uc, uint32_t pkru)
+{
+	const struct fpx_sw_bytes *sw = sw_bytes(uc);
+	char *fp = (char *)uc->uc_mcontext.fpregs;
+	uint64_t bv;
+
+	if (!gate_pku || !sw || gate_g.pkey_off + 4 > sw->xstate_size)
+		return;
+	memcpy(&bv, fp + XSAVE_HDR, sizeof(bv));
+	bv |= 1ull << 9;
+	memcpy(fp + XSAVE_HDR, &bv, sizeof(bv));
+	memcpy(fp + gate_g.pkey_off, &pkru, sizeof(pkru));
+}
+
 /* sigcontext's cs, gs, fs and ss, 16 bits each, in one greg */
 static uint16_t frame_cs(const ucontext_t *uc)
 {
@@ -211,6 +228,7 @@ static int abort_call(struct gate_record *r, ucontext_t *uc, int status, const c
 	uc->uc_mcontext.gregs[REG_EFL] = GATE_RFLAGS_CLEAN;
 	uc->uc_mcontext.gregs[REG_CSGSFS] =
 		(greg_t)(GATE_USER_CS | ((uint64_t)GATE_USER_DS << 48));
+	set_frame_pkru(uc, r->sw->expected);
 	return 1;
 }
 
