@@ -41,6 +41,7 @@ __asm__(".text\n.globl leave\n.type leave,@function\nleave:\n"
 	"	cmp $14, %edi\n je 14f\n"
 	"	cmp $15, %edi\n je 15f\n"
 	"	cmp $16, %edi\n je 16f\n"
+	"	cmp $17, %edi\n je 17f\n"
 	"	jmp 90f\n"
 	/* LS_AC: alignment check on */
 	"1:	pushfq\n orl $0x40000, (%rsp)\n popfq\n jmp 90f\n"
@@ -82,6 +83,8 @@ __asm__(".text\n.globl leave\n.type leave,@function\nleave:\n"
 	 * same natively; QEMU's TCG pops its operands as supervisor accesses,
 	 * which SMAP faults in the kernel: an oops, not a test.) */
 	"16:	sub $8, %rsp\n movl %r15d, (%rsp)\n movw $0x23, 4(%rsp)\n ljmpl *(%rsp)\n"
+	/* LS_COMPAT_LRET: the same by far return (natively only) */
+	"17:	push $0x23\n push %r15\n lretq\n"
 	/* how: LS_BY_RETURN 0, _FAULT 1, _SYSCALL 2, _SPIN 3 */
 	"90:	cmp $1, %r14d\n je 91f\n"
 	"	cmp $2, %r14d\n je 92f\n"

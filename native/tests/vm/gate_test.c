@@ -43,6 +43,7 @@ static unsigned char *read_image(const char *name, size_t *len)
 }
 
 #define GATE_PKRU_OK() (cordon_rdpkru() == 0)
+#define GC_UNDER_TCG 1 /* the test VM: QEMU -cpu max, TCG */
 
 #include "../gate_cases.inc"
 #include "../gate_regs.inc"
