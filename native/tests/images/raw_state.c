@@ -42,6 +42,8 @@ __asm__(".text\n.globl leave\n.type leave,@function\nleave:\n"
 	"	cmp $15, %edi\n je 15f\n"
 	"	cmp $16, %edi\n je 16f\n"
 	"	cmp $17, %edi\n je 17f\n"
+	"	cmp $18, %edi\n je 18f\n"
+	"	cmp $19, %edi\n je 19f\n"
 	"	jmp 90f\n"
 	/* LS_AC: alignment check on */
 	"1:	pushfq\n orl $0x40000, (%rsp)\n popfq\n jmp 90f\n"
@@ -85,6 +87,12 @@ __asm__(".text\n.globl leave\n.type leave,@function\nleave:\n"
 	"16:	sub $8, %rsp\n movl %r15d, (%rsp)\n movw $0x23, 4(%rsp)\n ljmpl *(%rsp)\n"
 	/* LS_COMPAT_LRET: the same by far return (natively only) */
 	"17:	push $0x23\n push %r15\n lretq\n"
+	/* LS_SYSENTER: sysenter from 64-bit mode (#UD on AMD; on Intel a
+	 * 32-bit system call that returns to a vDSO a 64-bit process has
+	 * not got) */
+	"18:	mov $20, %eax\n sysenter\n jmp 90f\n"
+	/* LS_INT80: int 0x80 (getpid, i386) from 64-bit mode, then on */
+	"19:	mov $20, %eax\n int $0x80\n jmp 90f\n"
 	/* how: LS_BY_RETURN 0, _FAULT 1, _SYSCALL 2, _SPIN 3 */
 	"90:	cmp $1, %r14d\n je 91f\n"
 	"	cmp $2, %r14d\n je 92f\n"
