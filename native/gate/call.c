@@ -59,6 +59,9 @@ int gate_call(struct cordon_mpk_domain *d, unsigned lane, void *fn,
 		return -EAGAIN;
 	if (r->domain)
 		return -EDEADLK; /* re-entered from a chained signal handler */
+	rc = gate_altstack_check(r);
+	if (rc)
+		return rc;
 	ln = &d->lanes[lane];
 	if (!atomic_compare_exchange_strong(&ln->busy, &zero, 1))
 		return CORDON_CALL_BUSY;

@@ -1,26 +1,44 @@
 /*
  * The gate of the mpk backend, x86-64 (DESIGN.md section 4; gate.h has the
- * layouts). Every WRPKRU and XRSTOR of Cordon's trusted code is in this
- * file, and each is followed by a check that a domain jumping straight to
- * it cannot pass (domain code is free to jump anywhere, instruction fetch
- * ignores protection keys):
+ * layouts). Every WRPKRU, XRSTOR, WRFSBASE and WRGSBASE of Cordon's trusted
+ * code is in this file or in thread.c's wrgsbase(), each at a label of its
+ * own (tests/test_gate.c keeps the inventory), and each is safe when a
+ * domain jumps straight to it with registers, flags, stack and memory of
+ * its choosing (ERIM's rule; domain code can jump anywhere, instruction
+ * fetch ignores protection keys). The checks after them trust no register,
+ * no stack and no memory a domain can write, and %gs only once CHECK_GS
+ * has seen it point at a switch page (native/README.md, "The gate's
+ * trusted instructions", has the argument):
  *
- *  W1 gate_entry_wrpkru: eax = %gs:expected; after: cmp %gs:expected, eax.
- *     A jump with any other eax ends in gate_bad.
- *  W2 gate_bad: writes %gs:expected again, then ud2 (never continues).
- *  W3 gate_return_pkru / gate_abort_pkru: PKRU 0; after: %gs:in_call must
- *     be 1, so reached only during this thread's call, which it ends: a
- *     domain gets an early return of its own call, nothing more. Else W2'.
- *  W4 gate_front (signal handler entry): PKRU 0 only if PKRU had key 0
- *     open before: true on signal delivery (the kernel's init PKRU) and in
- *     trusted code, never in a domain (its PKRU closes key 0).
- *  W5 gate_resume: XRSTOR with a feature mask without PKRU, then the
- *     side must still be TRUSTED (domain code always runs with DOMAIN);
- *     then WRPKRU as W1 with the same check.
- *  W6 gate_set_trusted_pkru (attach): PKRU 0, then the side must be
- *     TRUSTED.
- * %gs is the thread's switch page; domains cannot write it (switch key)
- * and an image holding WRGSBASE is refused (domain.c), so %gs is trusted.
+ *  W1 gate_entry_wrpkru: eax = %gs:expected; after: key 0 must be closed
+ *     (an immediate test), GS a switch page, eax = %gs:expected.
+ *  W2 gate_bad_wrpkru: every key closed (an immediate), then ud2.
+ *  W3 gate_return_wrpkru / gate_abort_wrpkru: PKRU 0; after: GS a switch
+ *     page (read from key-0 memory: a domain's PKRU faults there) whose
+ *     in_call is 1: a domain gets an early return of its own call.
+ *  W4 gate_front_wrpkru (signal front): PKRU 0 only if key 0 was open
+ *     before (true on signal delivery, never in a domain); after: rsp on
+ *     a signal stack at a kernel frame the front has not seen before
+ *     (its restorer slot, zeroed by every front), si and uc from rsp.
+ *  W5 gate_resume_xrstor: a feature mask without PKRU; after: GS a switch
+ *     page whose side is TRUSTED (domain code always runs with DOMAIN);
+ *     gate_resume_wrpkru as W1.
+ *  W6 gate_attach_wrpkru: PKRU 0; after: GS a switch page, side TRUSTED.
+ *  FS/GS writes (gate_*_wrfs, gate_*_wrgs): each followed by TRUSTED_ONLY,
+ *     a read of key-0 memory that faults under every domain's PKRU, except
+ *     gate_entry_wrfs, after which only domain-side code runs (W1 or the
+ *     domain's own PKRU).
+ * A domain cannot point %gs at another thread's switch page: it cannot
+ * write GS (the image scan refuses WRGSBASE; a selector load gives a base
+ * below 4 GiB, the arena is above), and every trusted WRGSBASE faults for
+ * it; CHECK_GS turns anything else into gate_bad.
+ *
+ * On every way out of a domain the state a domain may leave is reset
+ * before trusted code depends on it: flags, segment selectors and bases,
+ * MXCSR, the x87 control word, its pending exceptions and its stack,
+ * AVX's upper halves (gate_ret_window); the front clears the flags the
+ * kernel leaves (AC), and abort_call (signals_domain.c) puts CS and SS
+ * back.
  *
  * The domain side of a call runs with side DOMAIN, the SUD selector of the
  * domain (BLOCK for mpk, ALLOW for uswitch, whose system calls go to the
@@ -31,9 +49,55 @@
 
 #define WRPKRU .byte 0x0f, 0x01, 0xef
 #define RDPKRU .byte 0x0f, 0x01, 0xee
+#define SYS_sigaltstack 131
+
+/* the kernel's x86-64 rt_sigframe at a handler's entry: the restorer's
+ * address, struct ucontext (304 bytes), siginfo (128); the FPU state
+ * follows, 64-aligned, fewer than 24 bytes further */
+#define FRAME_UC      8
+#define FRAME_INFO    (8 + 304)
+#define FRAME_SIZE    (8 + 304 + 128)
+#define FRAME_FPSTATE (FRAME_UC + 40 + 184) /* uc_mcontext.fpstate */
+#define FRAME_FP_SLACK 24
+
+/* a global label at an instruction the inventory lists */
+.macro SITE name
+	.globl \name
+	.hidden \name
+\name:
+.endm
+
+/* A read of key-0 memory (libcordon's own .bss, RIP-relative: nothing a
+ * domain sets): passes only where key 0 is open, i.e. in trusted state. */
+.macro TRUSTED_ONLY
+	cmpb $0, gate_pku(%rip)
+.endm
+
+/* The same against libcordon's own copy (key 0): also TRUSTED_ONLY. */
+.macro CHECK_GS_TRUSTED scratch
+	rdgsbase \scratch
+	sub gate_arena(%rip), \scratch
+	cmp gate_arena_len(%rip), \scratch
+	jae gate_bad
+	test $(GATE_BLOCK_SIZE - 1), \scratch
+	jnz gate_bad
+.endm
+
+/* GS must be the base of an arena block (a switch page, which no domain
+ * can write); else gate_bad. gate_ro is readable under every PKRU. */
+.macro CHECK_GS scratch
+	rdgsbase \scratch
+	sub gate_ro+RO_ARENA(%rip), \scratch
+	cmp gate_ro+RO_ARENA_LEN(%rip), \scratch
+	jae gate_bad
+	test $(GATE_BLOCK_SIZE - 1), \scratch
+	jnz gate_bad
+.endm
 
 	.hidden gate_arena
 	.hidden gate_arena_len
+	.hidden gate_ro
+	.hidden gate_restorer
 	.hidden gate_pku
 	.hidden gate_avx
 	.hidden gate_avx512
@@ -145,7 +209,8 @@ gate_enter:
 gate_entry_window:
 	cmpl $0, %gs:SW_PENDING		/* killed before BLOCK: never enter */
 	jne gate_abort
-	wrfsbase %r14
+	SITE gate_entry_wrfs
+	wrfsbase %r14			/* only domain-side code follows (W1) */
 	mov %r10, %rsp
 	lea gate_return(%rip), %r10
 	push %r10
@@ -163,6 +228,9 @@ gate_entry_window:
 	.hidden gate_entry_wrpkru
 gate_entry_wrpkru:
 	WRPKRU				/* W1 */
+	test $3, %eax			/* key 0 closed: never the trusted PKRU */
+	jz gate_bad
+	CHECK_GS %rcx
 	cmp %gs:SW_EXPECTED, %eax
 	jne gate_bad
 3:	xor %r15d, %r15d
@@ -194,11 +262,13 @@ gate_return_pkru:
 	xor %edx, %edx
 	cmpb $0, %gs:SW_HW
 	je 1f
+	SITE gate_return_wrpkru
 	WRPKRU				/* W3 */
 	.globl gate_return_check
 	.hidden gate_return_check
 gate_return_check:
-1:	cmpl $1, %gs:SW_IN_CALL
+1:	CHECK_GS_TRUSTED %rcx
+	cmpl $1, %gs:SW_IN_CALL
 	jne gate_bad_return
 	xor %r9d, %r9d			/* GATE_OK */
 	jmp gate_ret_window
@@ -221,8 +291,10 @@ gate_abort_pkru:
 	xor %edx, %edx
 	cmpb $0, %gs:SW_HW
 	je 1f
+	SITE gate_abort_wrpkru
 	WRPKRU				/* W3 */
-1:	cmpl $1, %gs:SW_IN_CALL
+1:	CHECK_GS_TRUSTED %rcx
+	cmpl $1, %gs:SW_IN_CALL
 	jne gate_bad_return
 	mov $-1, %r9d			/* the record has it */
 	/* fall through */
@@ -239,14 +311,40 @@ gate_ret_window:
 	movb $SIDE_TRUSTED, %gs:SW_SIDE
 	movl $KCTX_ROOT_ID, %gs:SW_WANT
 	mov %gs:SW_RECORD, %rcx
-	mov REC_GLIBC_FS(%rcx), %rax
+	/* segment selectors the domain loaded: zero again, and since a
+	 * selector load also sets FS's or GS's base, the bases after them */
+	mov %ds, %eax
+	mov %es, %edx
+	or %edx, %eax
+	mov %fs, %edx
+	or %edx, %eax
+	mov %gs, %edx
+	or %edx, %eax
+	jz 2f
+	rdgsbase %rdx			/* seen by CHECK_GS_TRUSTED */
+	xor %eax, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %fs
+	mov %eax, %gs
+	SITE gate_ret_wrgs
+	wrgsbase %rdx
+	TRUSTED_ONLY
+2:	mov REC_GLIBC_FS(%rcx), %rax
+	SITE gate_ret_wrfs
 	wrfsbase %rax
-	mov REC_RSP(%rcx), %rsp
-	pushq $GATE_RFLAGS_CLEAN
+	TRUSTED_ONLY
+	mov REC_RSP(%rcx), %rsp		/* the domain's rsp is never used */
+	pushq $GATE_RFLAGS_CLEAN	/* AC, DF, TF and the rest */
 	popfq
 	ldmxcsr REC_MXCSR(%rcx)
+	fnclex				/* a pending unmasked x87 exception: emms would raise #MF */
 	emms				/* a domain may leave the x87 stack full, or in MMX mode */
 	fldcw REC_FCW(%rcx)
+	cmpb $0, gate_avx(%rip)
+	je 3f
+	vzeroupper			/* the domain's upper halves: no SSE penalty for the host */
+3:
 	movl $0, %gs:SW_IN_CALL
 	movb $0, %gs:SW_HW
 	cmp $-1, %r9d
@@ -277,11 +375,12 @@ gate_ret_window_end:
 	.type gate_bad, @function
 gate_bad:
 gate_bad_return:
-	mov %gs:SW_EXPECTED, %eax
+	mov $GATE_PKRU_CLOSED, %eax	/* an immediate: nothing a domain sets */
 	xor %ecx, %ecx
 	xor %edx, %edx
 	cmpb $0, gate_pku(%rip)		/* no PKU: nothing to write */
 	je 1f
+	SITE gate_bad_wrpkru
 	WRPKRU				/* W2 */
 1:	ud2
 	.globl gate_bad_end
@@ -301,9 +400,23 @@ gate_bad_end:
 	.hidden gate_resume
 	.type gate_resume, @function
 gate_resume:
+	/* the signal stack back: SS_AUTODISARM took it at delivery, and no
+	 * rt_sigreturn restores it here. Registers only from here to the
+	 * window: a signal now lands at the top of that stack. */
+	mov %rdi, %r12
+	mov %rsi, %r13
+	lea REC_ALTSTACK(%rdi), %rdi
+	xor %esi, %esi
+	mov $SYS_sigaltstack, %eax
+	syscall
+	mov %r12, %rdi
+	mov %r13, %rsi
+	movl $0, REC_DEPTH(%rdi)
 	mov gate_xrfbm_lo(%rip), %eax
 	mov gate_xrfbm_hi(%rip), %edx
+	SITE gate_resume_xrstor
 	xrstor64 REC_XSAVE(%rdi)	/* W5: the mask never has PKRU */
+	CHECK_GS %rcx
 	cmpb $SIDE_TRUSTED, %gs:SW_SIDE
 	jne gate_bad
 	movb $SIDE_DOMAIN, %gs:SW_SIDE
@@ -316,13 +429,19 @@ gate_resume:
 gate_resume_window:
 	cmpl $0, %gs:SW_PENDING
 	jne 2f
+	SITE gate_resume_wrfs
 	wrfsbase %rsi
+	TRUSTED_ONLY
 	cmpb $0, %gs:SW_HW
 	je 1f
 	mov %gs:SW_EXPECTED, %eax
 	xor %ecx, %ecx
 	xor %edx, %edx
+	SITE gate_resume_wrpkru
 	WRPKRU				/* W5 */
+	test $3, %eax
+	jz gate_bad
+	CHECK_GS %rcx
 	cmp %gs:SW_EXPECTED, %eax
 	jne gate_bad
 1:	lea TB_SCRATCH(%rsi), %rsp
@@ -362,7 +481,9 @@ gate_set_trusted_pkru:
 	xor %eax, %eax
 	xor %ecx, %ecx
 	xor %edx, %edx
+	SITE gate_attach_wrpkru
 	WRPKRU				/* W6 */
+	CHECK_GS_TRUSTED %rcx
 	cmpb $SIDE_TRUSTED, %gs:SW_SIDE
 	jne gate_bad
 	ret
@@ -389,6 +510,8 @@ gate_front_start:
 	sub gate_arena(%rip), %rax
 	cmp gate_arena_len(%rip), %rax
 	jae gate_signal_foreign
+	pushq $GATE_RFLAGS_CLEAN	/* the kernel clears DF and TF, not AC */
+	popfq
 	mov %rdx, %r10
 	cmpb $0, gate_pku(%rip)
 	je 1f
@@ -399,8 +522,32 @@ gate_front_start:
 	xor %eax, %eax
 	xor %ecx, %ecx
 	xor %edx, %edx
+	SITE gate_front_wrpkru
 	WRPKRU				/* W4 */
-1:	mov %r10, %rdx
+	/* W4's check, after it: the frame the kernel has just built, not a
+	 * place a domain chose. rsp in a signal stack of the arena; the
+	 * restorer at (%rsp), zeroed at once (no frame passes twice: the
+	 * front leaves by jumping to the restorer); the frame's own fpstate
+	 * pointer just above it. si and uc come from rsp, not from rsi/rdx. */
+1:	mov %rsp, %rax
+	sub gate_arena(%rip), %rax
+	cmp gate_arena_len(%rip), %rax
+	jae gate_bad
+	and $(GATE_BLOCK_SIZE - 1), %eax
+	sub $GATE_ALT_OFF, %eax
+	cmp $GATE_ALT_SIZE, %eax
+	jae gate_bad
+	mov (%rsp), %rax
+	cmp gate_restorer(%rip), %rax
+	jne gate_bad
+	movq $0, (%rsp)
+	mov FRAME_FPSTATE(%rsp), %rax
+	sub %rsp, %rax
+	sub $FRAME_SIZE, %rax
+	cmp $FRAME_FP_SLACK, %rax
+	jae gate_bad
+	lea FRAME_INFO(%rsp), %rsi
+	lea FRAME_UC(%rsp), %rdx
 	push %rbp
 	mov %rsp, %rbp
 	push %rbx
@@ -416,9 +563,14 @@ gate_front_start:
 	mov %rax, %rbx			/* block = switch page */
 	rdfsbase %r12
 	rdgsbase %r13
+	SITE gate_front_wrgs
 	wrgsbase %rbx
+	TRUSTED_ONLY
 	mov GATE_REC_OFF + REC_GLIBC_FS(%rbx), %rax
+	SITE gate_front_wrfs
 	wrfsbase %rax
+	TRUSTED_ONLY
+	incl GATE_REC_OFF + REC_DEPTH(%rbx)	/* left by a longjmp: call.c re-arms */
 	movzbl SW_SIDE(%rbx), %r14d
 	movb $SEL_ALLOW, SW_SELECTOR(%rbx)
 	movb $SIDE_TRUSTED, SW_SIDE(%rbx)
@@ -429,10 +581,14 @@ gate_front_start:
 	mov %rbx, %rcx
 	mov %rsp, %r8
 	call gate_signal_c
+	decl GATE_REC_OFF + REC_DEPTH(%rbx)
 	test %eax, %eax
 	jnz 2f
+	SITE gate_front_back_wrfs
 	wrfsbase %r12
+	SITE gate_front_back_wrgs
 	wrgsbase %r13
+	TRUSTED_ONLY
 2:	add $40, %rsp
 	pop %r15
 	pop %r14
@@ -440,7 +596,8 @@ gate_front_start:
 	pop %r12
 	pop %rbx
 	pop %rbp
-	ret
+	lea 8(%rsp), %rsp		/* past the restorer's zeroed slot */
+	jmp *gate_restorer(%rip)
 9:	ud2
 	.globl gate_front_end
 	.hidden gate_front_end

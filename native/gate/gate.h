@@ -62,6 +62,8 @@
 #define REC_MXCSR      24 /* u32 */
 #define REC_FCW        28 /* u16 */
 #define REC_ABORT      32 /* u32: GATE_* status of an abort, 0 none */
+#define REC_DEPTH      36 /* u32: signal fronts entered and not yet left */
+#define REC_ALTSTACK   40 /* stack_t: the thread's signal stack, SS_AUTODISARM */
 #define REC_XSAVE      0x1000 /* 64-aligned; up to 8 KiB */
 #define REC_XSAVE_MAX  0x2000
 
@@ -107,6 +109,15 @@
 #define GATE_JUMPED 9 /* abort stub reached with no reason recorded */
 
 #define GATE_RFLAGS_CLEAN 0x202
+#define GATE_PKRU_CLOSED  0xffffffff /* every key closed: gate_bad's PKRU */
+#define GATE_USER_CS      0x33 /* __USER_CS: 64-bit mode */
+#define GATE_USER_DS      0x2b /* __USER_DS: the stack segment */
+
+/* gate_ro: the arena's place, on a page of its own that every PKRU can
+ * read and none can write (the switch key): the checks after the
+ * domain-side WRPKRUs read it (gate.S, CHECK_GS) */
+#define RO_ARENA     0
+#define RO_ARENA_LEN 8
 
 #ifndef __ASSEMBLER__
 
@@ -153,7 +164,8 @@ struct gate_record {
 	uint16_t fcw;
 	uint16_t pad;
 	volatile uint32_t abort_status;
-	uint32_t pad2;
+	uint32_t front_depth;      /* fronts entered, not left (thread.c) */
+	stack_t altstack;          /* re-armed where no rt_sigreturn runs */
 	/* C only */
 	struct gate_switch *sw;
 	struct cordon_mpk_domain *_Atomic domain; /* call in flight, or NULL */
@@ -226,6 +238,8 @@ uint32_t gate_pkru_for(int key);
 
 /* read by the assembly (hidden globals) */
 extern uintptr_t gate_arena, gate_arena_len;
+extern uint64_t gate_ro[GATE_PAGE / 8];
+extern uintptr_t gate_restorer; /* glibc's signal restorer (signals.c) */
 extern uint8_t gate_pku, gate_avx, gate_avx512;
 extern uint32_t gate_xrfbm_lo, gate_xrfbm_hi;
 
@@ -234,6 +248,9 @@ struct gate_record *gate_attach(void);
 struct gate_record *gate_record_of(unsigned block);
 unsigned gate_blocks_used(void);
 int gate_arena_init(void);
+/* The thread's signal stack armed again where a handler left without
+ * rt_sigreturn (a longjmp); -EDEADLK if called on that stack. */
+int gate_altstack_check(struct gate_record *r);
 
 /* signals.c */
 int gate_signals_install(void);
@@ -284,6 +301,8 @@ _Static_assert(offsetof(struct gate_record, result) == REC_RESULT_PTR, "rec");
 _Static_assert(offsetof(struct gate_record, mxcsr) == REC_MXCSR, "rec");
 _Static_assert(offsetof(struct gate_record, fcw) == REC_FCW, "rec");
 _Static_assert(offsetof(struct gate_record, abort_status) == REC_ABORT, "rec");
+_Static_assert(offsetof(struct gate_record, front_depth) == REC_DEPTH, "rec");
+_Static_assert(offsetof(struct gate_record, altstack) == REC_ALTSTACK, "rec");
 _Static_assert(sizeof(struct gate_record) <= REC_XSAVE, "record fits before the XSAVE area");
 _Static_assert(offsetof(struct gate_call, fn) == CALL_FN, "call");
 _Static_assert(offsetof(struct gate_call, hw) == CALL_HW, "call");

@@ -49,6 +49,9 @@ static unsigned char ours[NSIG_MAX + 1];
  * must put the domain's mask back */
 static unsigned char unmask[NSIG_MAX + 1];
 static int deadline_sig;
+/* where every front returns (gate.S jumps there: the frame's slot for it
+ * is zeroed at entry, so that no frame is taken twice) */
+uintptr_t gate_restorer;
 /* glibc's own signals: their restorer, for the kernel's rt_sigaction */
 static void (*internal[NSIG_MAX + 1])(void);
 
@@ -112,6 +115,19 @@ static int has_handler(const struct sigaction *sa)
 	return sa->sa_handler != SIG_DFL && sa->sa_handler != SIG_IGN;
 }
 
+/* The restorer the kernel will put under our front's frames: one for all
+ * (glibc's __restore_rt), or the front could not return. */
+static int note_restorer(int sig)
+{
+	struct ksigaction k;
+
+	if (syscall(SYS_rt_sigaction, sig, NULL, &k, 8) || !(k.flags & KSA_RESTORER))
+		return -EINVAL;
+	if (!gate_restorer)
+		gate_restorer = (uintptr_t)k.restorer;
+	return gate_restorer == (uintptr_t)k.restorer ? 0 : -EINVAL;
+}
+
 static int install(int sig)
 {
 	struct sigaction sa;
@@ -135,6 +151,9 @@ static int install(int sig)
 	}
 	sa.sa_flags |= SA_SIGINFO | SA_ONSTACK;
 	rc = set_action(sig, &sa);
+	if (rc)
+		return rc;
+	rc = note_restorer(sig);
 	if (rc)
 		return rc;
 	ours[sig] = 1;

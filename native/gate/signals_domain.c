@@ -163,7 +163,10 @@ static const char *code_name(int sig, int code)
 	if (sig == SIGFPE)
 		return code == FPE_INTDIV ? "FPE_INTDIV" : "FPE";
 	if (sig == SIGBUS)
-		return "BUS";
+		return code == BUS_ADRALN ? "BUS_ADRALN: alignment check (AC)" : "BUS";
+	if (sig == SIGTRAP)
+		return code == TRAP_TRACE ? "TRAP_TRACE: single-step, the trap flag (TF) set"
+					  : "TRAP_BRKPT";
 	return "fault";
 }
 
@@ -190,7 +193,32 @@ static void describe(char *buf, size_t len, struct cordon_mpk_domain *d, int sig
 		snprintf(buf + n, len - (size_t)n, ", ip %p outside the domain", (void *)ip);
 }
 
-/* End the call: the front returns through rt_sigreturn into gate_abort. */
+/* The PKRU that rt_sigreturn will restore: the domain's expected one,
+ * whatever the domain had (a PKRU that closes the switch key, after an
+ * XRSTOR gadget or gate_bad's, would fault the abort stub forever). */
+static void set_frame_pkru(ucontext_t *uc, uint32_t pkru)
+{
+	const struct fpx_sw_bytes *sw = sw_bytes(uc);
+	char *fp = (char *)uc->uc_mcontext.fpregs;
+	uint64_t bv;
+
+	if (!gate_pku || !sw || gate_g.pkey_off + 4 > sw->xstate_size)
+		return;
+	memcpy(&bv, fp + XSAVE_HDR, sizeof(bv));
+	bv |= 1ull << 9;
+	memcpy(fp + XSAVE_HDR, &bv, sizeof(bv));
+	memcpy(fp + gate_g.pkey_off, &pkru, sizeof(pkru));
+}
+
+/* sigcontext's cs, gs, fs and ss, 16 bits each, in one greg */
+static uint16_t frame_cs(const ucontext_t *uc)
+{
+	return (uint16_t)uc->uc_mcontext.gregs[REG_CSGSFS];
+}
+
+/* End the call: the front returns through rt_sigreturn into gate_abort,
+ * in 64-bit mode with the user stack segment whatever the domain had
+ * (a domain in compatibility mode has CS 0x23 in its frame). */
 static int abort_call(struct gate_record *r, ucontext_t *uc, int status, const char *why)
 {
 	if (why)
@@ -198,6 +226,9 @@ static int abort_call(struct gate_record *r, ucontext_t *uc, int status, const c
 	r->abort_status = (uint32_t)status;
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)gate_abort;
 	uc->uc_mcontext.gregs[REG_EFL] = GATE_RFLAGS_CLEAN;
+	uc->uc_mcontext.gregs[REG_CSGSFS] =
+		(greg_t)(GATE_USER_CS | ((uint64_t)GATE_USER_DS << 48));
+	set_frame_pkru(uc, r->sw->expected);
 	return 1;
 }
 
@@ -258,6 +289,12 @@ int gate_domain_signal(struct gate_record *r, int sig, siginfo_t *si, ucontext_t
 		if (st->gs != (uintptr_t)r->sw)
 			return abort_call(r, uc, CORDON_CALL_FAULT,
 					  "native fault: the domain changed its GS base");
+		/* gate_resume returns in 64-bit mode only */
+		if (frame_cs(uc) != GATE_USER_CS && verdict <= 0) {
+			snprintf(reason, sizeof(reason), "native fault: the domain left 64-bit "
+				 "mode (CS %#x, %s)", frame_cs(uc), sig_name(sig));
+			return abort_call(r, uc, CORDON_CALL_FAULT, reason);
+		}
 	}
 	if ((is_fault(sig) && si->si_code > 0) ||
 	    (sig == SIGSYS && si->si_code != trap_code(d) && si->si_code > 0)) {

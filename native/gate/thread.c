@@ -29,7 +29,14 @@
 #define RSEQ_FLAG_UNREGISTER 1
 #define RSEQ_CPU_ID_OFF 4
 
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM (1u << 31)
+#endif
+
 uintptr_t gate_arena, gate_arena_len;
+/* the arena's place again, on a page of its own (see gate.h): filled,
+ * then read-only with the switch key */
+uint64_t gate_ro[GATE_PAGE / 8] __attribute__((aligned(GATE_PAGE)));
 
 /* glibc >= 2.35; weak so that a libc without them leaves rseq alone */
 extern const ptrdiff_t __rseq_offset __attribute__((weak));
@@ -43,6 +50,16 @@ static unsigned free_list[GATE_MAX_THREADS];/* committed, not in use */
 static unsigned nfree;
 
 static void detach(void *arg);
+
+static int ro_init(void)
+{
+	gate_ro[RO_ARENA / 8] = gate_arena;
+	gate_ro[RO_ARENA_LEN / 8] = gate_arena_len;
+	if (gate_g.switch_key > 0)
+		return cordon_pkey_mprotect(gate_ro, GATE_PAGE, PROT_READ, gate_g.switch_key)
+			       ? -EPERM : 0;
+	return mprotect(gate_ro, GATE_PAGE, PROT_READ) ? -errno : 0;
+}
 
 int gate_arena_init(void)
 {
@@ -62,7 +79,7 @@ int gate_arena_init(void)
 		return -EAGAIN;
 	gate_arena_len = len;
 	gate_arena = a;
-	return 0;
+	return ro_init();
 }
 
 static uintptr_t block_at(unsigned i)
@@ -134,9 +151,13 @@ static void give_block(struct gate_record *r)
 	pthread_mutex_unlock(&lock);
 }
 
-static void wrgsbase(uintptr_t v)
+/* The only WRGSBASE outside gate.S: TRUSTED_ONLY after it (gate.S), so
+ * a domain that jumps here faults before anything runs on its GS. */
+static __attribute__((noinline)) void wrgsbase(uintptr_t v)
 {
-	__asm__ volatile("wrgsbase %0" : : "r"(v) : "memory");
+	__asm__ volatile(".globl gate_thread_wrgs\n.hidden gate_thread_wrgs\n"
+			 "gate_thread_wrgs:\n\twrgsbase %0\n\tcmpb $0, gate_pku(%%rip)"
+			 : : "r"(v) : "memory", "cc");
 }
 
 static uintptr_t rdfsbase(void)
@@ -165,15 +186,40 @@ static void rseq_off(void)
 		*(volatile int32_t *)(area + RSEQ_CPU_ID_OFF) = -1;
 }
 
-static int setup(struct gate_record *r)
+/* SS_AUTODISARM: a domain may leave its stack pointer inside the signal
+ * stack; without it the kernel would build the next frame below that
+ * pointer, past the stack's end, and kill the process. */
+static stack_t altstack_of(struct gate_record *r)
 {
 	stack_t ss = { .ss_sp = (char *)r->sw - GATE_SW_OFF + GATE_ALT_OFF,
-		       .ss_size = GATE_ALT_SIZE };
+		       .ss_size = GATE_ALT_SIZE, .ss_flags = (int)SS_AUTODISARM };
+
+	return ss;
+}
+
+int gate_altstack_check(struct gate_record *r)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0),
+		  lo = (uintptr_t)r->altstack.ss_sp;
+
+	if (!r->front_depth)
+		return 0;
+	if (sp >= lo && sp < lo + r->altstack.ss_size)
+		return -EDEADLK; /* inside a handler on this thread */
+	r->front_depth = 0;
+	return sigaltstack(&r->altstack, NULL) ? -errno : 0;
+}
+
+static int setup(struct gate_record *r)
+{
+	stack_t ss = altstack_of(r);
 
 	r->glibc_fs = rdfsbase();
 	r->tid = (int)syscall(SYS_gettid);
 	r->in_use = 1;
 	r->domain = NULL;
+	r->altstack = ss;
+	r->front_depth = 0;
 	wrgsbase((uintptr_t)r->sw);
 	if (gate_g.pku)
 		gate_set_trusted_pkru();

@@ -43,14 +43,20 @@ static unsigned char *read_image(const char *name, size_t *len)
 }
 
 #define GATE_PKRU_OK() (cordon_rdpkru() == 0)
+#define GC_UNDER_TCG 1 /* the test VM: QEMU -cpu max, TCG */
 
 #include "../gate_cases.inc"
 #include "../gate_regs.inc"
 #include "uswitch_cases.inc"
 #include "surface_cases.inc"
 
-/* the gate's labels (gate.S) */
-extern char gate_entry_wrpkru[], gate_return_check[];
+/* the gate's labels (gate.S, thread.c): every trusted WRPKRU, XRSTOR,
+ * WRFSBASE and WRGSBASE (tests/test_gate.c's inventory) and the stubs */
+extern char gate_entry_wrpkru[], gate_return_check[], gate_entry_wrfs[],
+	gate_return_wrpkru[], gate_abort_wrpkru[], gate_ret_wrgs[], gate_ret_wrfs[],
+	gate_bad_wrpkru[], gate_resume_xrstor[], gate_resume_wrfs[], gate_resume_wrpkru[],
+	gate_attach_wrpkru[], gate_front_wrpkru[], gate_front_wrgs[], gate_front_wrfs[],
+	gate_front_back_wrfs[], gate_front_back_wrgs[], gate_thread_wrgs[];
 
 static int64_t secret = 0x5ec1e7;
 
@@ -101,8 +107,8 @@ static void attacks_gate(void)
 	unsigned char *img;
 	size_t len;
 
-	img = read_image("gate_attack.so", &len);
-	if (!check(img != NULL, "read gate_attack.so"))
+	img = read_image("raw_attack.so", &len);
+	if (!check(img != NULL, "read raw_attack.so"))
 		return;
 	jump_case(img, len, "jump to the entry WRPKRU with eax 0", gate_entry_wrpkru, 0, 0);
 	jump_case(img, len, "jump past the return stub's WRPKRU", gate_return_check, 0, 0);
@@ -111,6 +117,115 @@ static void attacks_gate(void)
 	jump_case(img, len, "jump into attach's WRPKRU", (void *)gate_set_trusted_pkru, 0, 0);
 	jump_case(img, len, "jump into the signal front", (void *)gate_signal_front, 0, 0);
 	jump_case(img, len, "jump to the return stub", gate_return, 0, 1);
+	free(img);
+}
+
+/* --- ERIM's rule: a jump straight to each trusted WRPKRU, XRSTOR,
+ * WRFSBASE and WRGSBASE, and to the stubs, with hostile GS, stack and
+ * flags --- */
+
+static const struct {
+	const char *name;
+	void *at;
+	int eax, ok_own_gs; /* ok_own_gs: an early return of its own call */
+} gc_sites[] = {
+	{ "gate_entry_wrfs", gate_entry_wrfs, 0, 0 },
+	{ "gate_entry_wrpkru", gate_entry_wrpkru, 0, 0 },
+	{ "gate_entry_wrpkru, all but key 0 open", gate_entry_wrpkru, 3, 0 },
+	{ "gate_return", gate_return, 0, 1 },
+	{ "gate_return_wrpkru", gate_return_wrpkru, 0, 1 },
+	{ "gate_return_check", gate_return_check, 0, 0 },
+	{ "gate_abort", gate_abort, 0, 0 },
+	{ "gate_abort_wrpkru", gate_abort_wrpkru, 0, 0 },
+	{ "gate_ret_window", gate_ret_window, 0, 0 },
+	{ "gate_ret_wrgs", gate_ret_wrgs, 0, 0 },
+	{ "gate_ret_wrfs", gate_ret_wrfs, 0, 0 },
+	{ "gate_bad", gate_bad, 0, 0 },
+	{ "gate_bad_wrpkru", gate_bad_wrpkru, 0, 0 },
+	{ "gate_resume", (void *)gate_resume, 0x200, 0 },
+	{ "gate_resume_xrstor, PKRU in the mask", gate_resume_xrstor, 0x200, 0 },
+	{ "gate_resume_wrfs", gate_resume_wrfs, 0, 0 },
+	{ "gate_resume_wrpkru", gate_resume_wrpkru, 0, 0 },
+	{ "gate_attach_wrpkru", gate_attach_wrpkru, 0, 0 },
+	{ "gate_signal_front", (void *)gate_signal_front, 0, 0 },
+	{ "gate_front_wrpkru", gate_front_wrpkru, 0, 0 },
+	{ "gate_front_wrgs", gate_front_wrgs, 0, 0 },
+	{ "gate_front_wrfs", gate_front_wrfs, 0, 0 },
+	{ "gate_front_back_wrfs", gate_front_back_wrfs, 0, 0 },
+	{ "gate_front_back_wrgs", gate_front_back_wrgs, 0, 0 },
+	{ "gate_thread_wrgs", gate_thread_wrgs, 0, 0 },
+};
+
+#define HOSTILE_GS    1
+#define HOSTILE_STACK 2
+#define HOSTILE_FLAGS 4
+
+/* a fake switch page at fake (domain memory) that lets everything
+ * through, and a fake record whose stack returns to steal */
+static void fake_switch_page(unsigned char *fake, uintptr_t steal)
+{
+	uint64_t *stack = (uint64_t *)(fake + 0x3f00);
+
+	memset(fake, 0, 0x4000);
+	*(uint32_t *)(fake + SW_EXPECTED) = 0;
+	fake[SW_HW] = 0;
+	fake[SW_SIDE] = SIDE_TRUSTED;
+	*(uint32_t *)(fake + SW_IN_CALL) = 1;
+	*(uint64_t *)(fake + SW_RECORD) = (uintptr_t)(fake + 0x1000);
+	*(uint64_t *)(fake + 0x1000 + REC_RSP) = (uintptr_t)stack;
+	*(uint64_t *)(fake + 0x1000 + REC_GLIBC_FS) = (uintptr_t)(fake + 0x2000);
+	*(uint64_t *)(fake + 0x1000 + REC_RESULT_PTR) = (uintptr_t)(fake + 0x2800);
+	stack[6] = steal;
+}
+
+static void site_case(unsigned char *img, size_t len, void *gadget, int i, int mode)
+{
+	struct cordon_mpk_domain *d = attack_domain(img, len);
+	uintptr_t gs0, gs1, fs0, fs1;
+	unsigned char *fake;
+	int64_t r;
+	int st;
+
+	if (!check(d != NULL, "attack domain for %s", gc_sites[i].name))
+		return;
+	CALL(d, "set_loot", &st, (int64_t)(uintptr_t)&secret, 0, 0, 0, 0, 0);
+	fake = cordon_mpk_arena(d, 0);
+	fake_switch_page(fake, (uintptr_t)cordon_mpk_symbol(d, "steal"));
+	__asm__ volatile("rdgsbase %0\n rdfsbase %1" : "=r"(gs0), "=r"(fs0));
+	r = CALL(d, "jump_hostile", &st, (int64_t)(uintptr_t)gc_sites[i].at, gc_sites[i].eax,
+		 (int64_t)(uintptr_t)gadget, (int64_t)(uintptr_t)fake, mode,
+		 (int64_t)(uintptr_t)cordon_mpk_symbol(d, "steal"));
+	__asm__ volatile("rdgsbase %0\n rdfsbase %1" : "=r"(gs1), "=r"(fs1));
+	check((st == CORDON_CALL_FAULT ||
+	       (st == CORDON_CALL_OK && gc_sites[i].ok_own_gs && !(mode & HOSTILE_GS))) &&
+	      r != secret && secret == 0x5ec1e7 && cordon_rdpkru() == 0 && gs0 == gs1 &&
+	      fs0 == fs1,
+	      "jump to %s%s%s%s: contained, the secret unread, PKRU, FS and GS the host's "
+	      "(%d, %#llx)", gc_sites[i].name, mode & HOSTILE_GS ? ", GS forged" : "",
+	      mode & HOSTILE_STACK ? ", rsp in the signal stack" : "",
+	      mode & HOSTILE_FLAGS ? ", AC and DF" : "", st, (long long)r);
+	cordon_mpk_destroy(d);
+}
+
+static void attacks_sites(void)
+{
+	static const unsigned char wrgs_ret[] = { 0xf3, 0x48, 0x0f, 0xae, 0xdf, 0xc3 };
+	unsigned char *img;
+	void *gadget;
+	size_t len;
+	unsigned i;
+	int mode;
+
+	img = read_image("raw_attack.so", &len);
+	gadget = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!check(img && gadget != MAP_FAILED, "raw_attack.so and a WRGSBASE gadget page"))
+		return;
+	memcpy(gadget, wrgs_ret, sizeof(wrgs_ret));
+	mprotect(gadget, 4096, PROT_READ | PROT_EXEC);
+	for (i = 0; i < sizeof(gc_sites) / sizeof(gc_sites[0]); i++)
+		for (mode = 0; mode < 8; mode++)
+			site_case(img, len, gadget, (int)i, mode);
+	munmap(gadget, 4096);
 	free(img);
 }
 
@@ -153,7 +268,7 @@ static void attacks_switch_page(void)
 	int64_t r;
 	int st;
 
-	img = read_image("gate_attack.so", &len);
+	img = read_image("raw_attack.so", &len);
 	if (!img)
 		return;
 	d = attack_domain(img, len);
@@ -330,6 +445,7 @@ static void uswitch_all(void)
 	gc_flags = CORDON_MPK_KERNEL_CONTEXT;
 	gate_cases_run();
 	attacks_gate();
+	attacks_sites();
 	attacks_switch_page();
 	attacks_memory();
 	attacks_syscalls();
@@ -379,6 +495,7 @@ int main(int argc, char **argv)
 	refused_image("wrpkru.so", "WRPKRU");
 	refused_image("gate_wrgs.so", "WRGSBASE");
 	attacks_gate();
+	attacks_sites();
 	attacks_switch_page();
 	attacks_memory();
 	attacks_syscalls();
