@@ -12,7 +12,9 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 
+#include "cordon/image_abi.h"
 #include "cordon/mpk.h"
+#include "cordon/verify.h"
 #include "layout.h"
 #include "warm.h"
 
@@ -57,6 +59,31 @@ static int image_ranges(struct cordon_mpk_domain *d, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A confined image (native/CONFINEMENT.md) gets its __cordon_table before
+ * any of its code runs: exit slot 0 is gate_return, where every call of
+ * an export returns, and the bitmap is the verifier's. From then on its
+ * pages are read-only in the image's ranges, which every retag applies.
+ */
+static int confine(struct cordon_mpk_domain *d, char *err, size_t errlen)
+{
+	struct cordon_verify_ctx v = { 0 };
+	char why[160] = "";
+	int rc;
+
+	v.table = (uintptr_t)cordon_image_symbol(d->img, CORDON_TABLE_SYMBOL);
+	if (!v.table)
+		return 0; /* unconfined: nothing checks a table */
+	v.bad_target = (uintptr_t)cordon_image_symbol(d->img, CORDON_BAD_TARGET_SYMBOL);
+	rc = cordon_image_fill_table(d->img, gate_return, cordon_verify_targets, &v, why,
+				     sizeof(why));
+	if (rc && err && errlen)
+		snprintf(err, errlen, "image: %s%s%s", why, v.verdict.reason[0] ? ": " : "",
+			 v.verdict.reason);
+	d->confined = !rc;
+	return rc;
+}
+
 /* A cold start: the region reserved, the image loaded and checked. */
 static int load_image(struct cordon_mpk_domain *d, const void *image, size_t len,
 		      size_t room, char *err, size_t errlen)
@@ -71,6 +98,8 @@ static int load_image(struct cordon_mpk_domain *d, const void *image, size_t len
 	}
 	/* the loader also refuses WRGSBASE here (cordon_inspect_code_mpk) */
 	rc = cordon_image_load_at(image, len, d->base, room, &d->img, err, errlen);
+	if (!rc)
+		rc = confine(d, err, errlen);
 	if (!rc)
 		rc = image_ranges(d, err, errlen);
 	return rc;
@@ -149,8 +178,10 @@ int gate_layout(struct cordon_mpk_domain *d, const void *image, size_t len,
 	if (!d->reused) {
 		if (map_parts(d, lane))
 			return fail(err, errlen, -ENOMEM, "cannot map the domain's heap and lanes");
-		/* before the domain first runs: what a kept region goes back to */
-		gate_warm_record(d, image, len, &shape);
+		/* before the domain first runs: what a kept region goes back to;
+		 * not a confined image's, whose table is written once, read-only */
+		if (!d->confined)
+			gate_warm_record(d, image, len, &shape);
 	}
 	return 0;
 }

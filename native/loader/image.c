@@ -95,9 +95,13 @@ int cordon_image_load(const void *bytes, size_t len, struct cordon_image **out,
 
 void *cordon_image_symbol(const struct cordon_image *img, const char *name)
 {
+	unsigned char *p;
+
 	if (!img || !name)
 		return NULL;
-	return loader_lookup(img, name);
+	p = loader_lookup(img, name);
+	/* a confined image's code is entered only where its branches may land */
+	return p && loader_may_enter(img, p) ? p : NULL;
 }
 
 size_t cordon_image_mapped_size(const struct cordon_image *img)
@@ -109,11 +113,24 @@ int cordon_image_fill_table(struct cordon_image *img, const void *exit0,
 			    cordon_targets_fn targets, void *ctx, char *err, size_t errlen)
 {
 	struct msg m;
+	uint64_t vaddr, size;
+	int rc;
 
 	msg_init(&m, err, errlen);
 	if (!img || !targets)
 		return loader_bad(&m, "no image or no targets");
-	return loader_fill_table(img, (uint64_t)(uintptr_t)exit0, targets, ctx, &m);
+	rc = loader_fill_table(img, (uint64_t)(uintptr_t)exit0, targets, ctx, &vaddr, &size, &m);
+	if (rc)
+		return rc;
+	/* the bookkeeping page is read-only once loaded: open it for the record */
+	if (mprotect(img, LOADER_PAGE, PROT_READ | PROT_WRITE)) {
+		msg_str(&m, "cannot record the table");
+		return -ENOMEM;
+	}
+	img->table_vaddr = vaddr;
+	img->table_size = size;
+	mprotect(img, LOADER_PAGE, PROT_READ);
+	return 0;
 }
 
 int cordon_image_verified(const struct cordon_image *img)

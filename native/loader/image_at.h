@@ -17,7 +17,7 @@
 #include "cordon/image.h"
 
 /* Most ranges cordon_image_ranges can return: segments, the gaps between
- * them and RELRO splits. */
+ * them, and the splits of RELRO and a filled __cordon_table. */
 #define CORDON_IMAGE_MAX_RANGES 40
 
 struct cordon_image_range {

@@ -50,6 +50,9 @@ struct cordon_image {
 	int has_abi_note;
 	uint32_t abi_version, abi_flags;
 	int verified;
+	/* __cordon_table once written (table.c): read-only from then on, and
+	 * reported so by cordon_image_ranges, which backends re-protect from */
+	uint64_t table_vaddr, table_size;
 };
 
 _Static_assert(sizeof(struct cordon_image) <= LOADER_PAGE, "bookkeeping fits a page");
@@ -125,8 +128,11 @@ int loader_inspect(struct cordon_image *img, struct msg *m);
  * then make it read-only */
 typedef int (*loader_targets_fn)(void *ctx, const unsigned char *code, size_t span,
 				 unsigned char *bitmap);
+/* 1 unless p lies in a filled table's span off every permitted target */
+int loader_may_enter(const struct cordon_image *img, const unsigned char *p);
 int loader_fill_table(const struct cordon_image *img, uint64_t exit0,
-		      loader_targets_fn targets, void *ctx, struct msg *m);
+		      loader_targets_fn targets, void *ctx, uint64_t *table_vaddr,
+		      uint64_t *table_size, struct msg *m);
 
 /* reloc.c */
 int loader_relocate(struct cordon_image *img, struct msg *m);

@@ -97,9 +97,10 @@ static void push(struct ranges *rs, uintptr_t start, uintptr_t end, int prot)
 	rs->n++;
 }
 
-/* Make [lo, hi) read-only inside the one range that holds it (RELRO lies
- * in one writable segment: ehdr.c checks), splitting it in up to three. */
-static void relro(struct ranges *rs, uintptr_t lo, uintptr_t hi)
+/* Make [lo, hi) read-only inside the one range that holds it (RELRO and a
+ * filled __cordon_table each lie in one writable segment: ehdr.c and
+ * table.c check), splitting it in up to three. */
+static void read_only(struct ranges *rs, uintptr_t lo, uintptr_t hi)
 {
 	struct cordon_image_range piece[3], *t;
 	unsigned i, j, k;
@@ -145,7 +146,9 @@ int cordon_image_ranges(const struct cordon_image *img,
 		prev = end;
 	}
 	if (img->has_relro && img->relro_size)
-		relro(&rs, base + page_down(img->relro_vaddr),
-		      base + page_down(img->relro_vaddr + img->relro_size));
+		read_only(&rs, base + page_down(img->relro_vaddr),
+			  base + page_down(img->relro_vaddr + img->relro_size));
+	if (img->table_size)
+		read_only(&rs, base + img->table_vaddr, base + img->table_vaddr + img->table_size);
 	return rs.full ? -ENOSPC : (int)rs.n;
 }

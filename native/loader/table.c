@@ -48,7 +48,8 @@ static void put64(unsigned char *at, uint64_t v)
 }
 
 int loader_fill_table(const struct cordon_image *img, uint64_t exit0,
-		      loader_targets_fn targets, void *ctx, struct msg *m)
+		      loader_targets_fn targets, void *ctx, uint64_t *table_vaddr,
+		      uint64_t *table_size, struct msg *m)
 {
 	const struct seg *text = exec_segment(img);
 	unsigned char *table, *code, *bad;
@@ -84,5 +85,29 @@ int loader_fill_table(const struct cordon_image *img, uint64_t exit0,
 		msg_str(m, "cannot make " CORDON_TABLE_SYMBOL " read-only");
 		return -ENOMEM;
 	}
+	*table_vaddr = img->low + off;
+	*table_size = size;
 	return 0;
+}
+
+/*
+ * An export of a confined image is an entry of its code: a symbol that
+ * points into the span off a permitted target (the middle of an
+ * instruction, a CHECK's inner instructions) would let the caller's jump
+ * skip what the verifier checked.
+ */
+int loader_may_enter(const struct cordon_image *img, const unsigned char *p)
+{
+	const struct seg *text = exec_segment(img);
+	const unsigned char *code, *bitmap;
+	uint64_t off;
+
+	if (!img->table_size || !text)
+		return 1;
+	code = img->region + (text->vaddr - img->low);
+	if (p < code || (uint64_t)(p - code) >= text->memsz)
+		return 1; /* data: never called, the gate checks it is not code */
+	off = (uint64_t)(p - code);
+	bitmap = img->region + (img->table_vaddr - img->low) + CORDON_TABLE_BITMAP;
+	return (bitmap[off / 8] >> (off % 8)) & 1;
 }
