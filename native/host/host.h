@@ -60,6 +60,8 @@ void host_install_fault_handlers(struct host *h);
 int host_alt_stack(void);               /* per thread; 0 or -1 */
 
 /* sandbox.c, landlock.c, seccomp.c */
+void host_close_other_fds(void);        /* all but CORDON_HOST_FD */
+_Noreturn void host_watch_parent(struct host *h); /* exits once the JVM is gone */
 void host_limit_resources(struct host *h);
 void host_landlock(struct host *h);
 void host_seccomp(struct host *h);

@@ -1,0 +1,75 @@
+/*
+ * cordon-jni-host: startup order, as cordon-host's (host/main.c), with the
+ * library in place of the image. Everything the library needs from the
+ * filesystem (itself, its DT_NEEDED, glibc's own files) is opened in step 3,
+ * before anything narrows; its code runs for the first time (JNI_OnLoad,
+ * a Java_* call) only after the last step, inside the sandbox.
+ *
+ *   1. fds: only the channel (fd 3) survives
+ *   2. channel: map, read argv, validate the header
+ *   3. the library: dlopen(RTLD_NOW) the path in the image area
+ *   4. fault handlers on a sigaltstack
+ *   5. rlimits, no_new_privs
+ *   6. Landlock (main thread, so the workers inherit it)
+ *   7. workers start and publish their thread ids
+ *   8. seccomp, TSYNC: every thread
+ *   9. host_pid, READY, workers released
+ */
+#include <dlfcn.h>
+#include <malloc.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jnihost/jnihost.h"
+
+#define PATH_MAX_LEN 4096
+
+void *jh_library;
+
+static void load_library(struct host *h)
+{
+	char path[PATH_MAX_LEN];
+
+	if (h->image_size < 2 || h->image_size > sizeof(path))
+		host_fail(h, "library: the path in the channel is %llu bytes long",
+			  (unsigned long long)h->image_size);
+	memcpy(path, h->chan + h->image_offset, h->image_size);
+	if (path[h->image_size - 1] != 0 || strlen(path) != h->image_size - 1 || path[0] != '/')
+		host_fail(h, "library: the channel holds no absolute path");
+	/* dlopen runs the library's constructors: it is the library's first
+	 * code, and it runs before the sandbox closes (as in the JVM, where it
+	 * would run with all of the JVM's rights) */
+	jh_library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!jh_library)
+		host_fail(h, "library: %.200s", dlerror());
+}
+
+int main(int argc, char **argv)
+{
+	static struct host h;
+
+	host_close_other_fds();
+	if (host_map_channel(&h))
+		return 1;
+	host_parse_args(&h, argc, argv);
+	host_check_header(&h);
+	h.pid = getpid();
+	h.ppid = getppid();
+
+	/* one malloc arena: each further one reserves 64 MiB of the address
+	 * space that RLIMIT_AS bounds */
+	mallopt(M_ARENA_MAX, 1);
+	jh_init_functions();
+	load_library(&h);
+	host_install_fault_handlers(&h);
+	host_limit_resources(&h);
+	host_landlock(&h);
+	jh_start_workers(&h);
+	host_seccomp(&h);
+
+	h.hdr->host_pid = (uint32_t)h.pid;
+	__atomic_store_n(&h.hdr->host_state, CORDON_HOST_READY, __ATOMIC_SEQ_CST);
+	futex_wake_shared(&h.hdr->host_state);
+	jh_release_workers();
+	host_watch_parent(&h);
+}
