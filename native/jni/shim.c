@@ -31,9 +31,9 @@ static int resolve(JNIEnv *env)
 		return -1;
 	shim.acquire = (*env)->GetMethodID(env, c, "acquire", "()J");
 	shim.release = (*env)->GetMethodID(env, c, "release", "(J)V");
-	shim.failed = (*env)->GetMethodID(env, c, "failed", "()Ljava/lang/Throwable;");
-	shim.violated = (*env)->GetMethodID(env, c, "violated", "(Ljava/lang/String;)Ljava/lang/Throwable;");
-	shim.timed_out = (*env)->GetMethodID(env, c, "timedOut", "()Ljava/lang/Throwable;");
+	shim.failed = (*env)->GetMethodID(env, c, "failed", "(J)Ljava/lang/Throwable;");
+	shim.violated = (*env)->GetMethodID(env, c, "violated", "(JLjava/lang/String;)Ljava/lang/Throwable;");
+	shim.timed_out = (*env)->GetMethodID(env, c, "timedOut", "(J)Ljava/lang/Throwable;");
 	shim.find_class = (*env)->GetMethodID(env, c, "findClass", "(Ljava/lang/String;)Ljava/lang/Class;");
 	shim.parameter_types = (*env)->GetMethodID(env, c, "parameterTypes",
 						   "(Ljava/lang/Object;)[Ljava/lang/Class;");

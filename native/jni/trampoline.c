@@ -190,11 +190,11 @@ static void finish(struct frame *f, jlong lane, enum outcome how)
 	(*env)->ExceptionClear(env);
 	if (how == VIOLATED) {
 		jstring why = (*env)->NewStringUTF(env, f->violation ? f->violation : "broke the JNI rules");
-		raised = (*env)->CallObjectMethod(env, f->d->java, shim.violated, why);
+		raised = (*env)->CallObjectMethod(env, f->d->java, shim.violated, lane, why);
 	} else if (how == TIMED_OUT) {
-		raised = (*env)->CallObjectMethod(env, f->d->java, shim.timed_out);
+		raised = (*env)->CallObjectMethod(env, f->d->java, shim.timed_out, lane);
 	} else if (how == DEAD) {
-		raised = (*env)->CallObjectMethod(env, f->d->java, shim.failed);
+		raised = (*env)->CallObjectMethod(env, f->d->java, shim.failed, lane);
 	}
 	(*env)->ExceptionClear(env);
 	(*env)->CallVoidMethod(env, f->d->java, shim.release, lane);

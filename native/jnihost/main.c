@@ -26,6 +26,21 @@
 
 void *jh_library;
 
+/* glibc's program break (exported since 2.2.5) */
+extern void *__curbrk;
+
+/*
+ * The filter answers brk with EPERM (cordon/syscalls.def), and glibc's brk
+ * takes any return value above the asked-for break for success: malloc
+ * would then use memory that is not there. A break of "everything" makes
+ * every later sbrk fail on its overflow check instead, before any syscall,
+ * and malloc falls back to mmap, as it does when brk fails.
+ */
+static void no_more_brk(void)
+{
+	__curbrk = (void *)-1;
+}
+
 static void load_library(struct host *h)
 {
 	char path[PATH_MAX_LEN];
@@ -65,6 +80,7 @@ int main(int argc, char **argv)
 	host_limit_resources(&h);
 	host_landlock(&h);
 	jh_start_workers(&h);
+	no_more_brk();
 	host_seccomp(&h);
 
 	h.hdr->host_pid = (uint32_t)h.pid;

@@ -35,8 +35,8 @@ public final class CordonActivator implements BundleActivator {
         } catch (IllegalArgumentException e) {
             throw new BundleException("Cordon: not started: " + e.getMessage(), BundleException.ACTIVATOR_ERROR);
         }
-        JniIsolation.start(context);
         NativeArtifacts natives = NativeArtifacts.unpack(context.getBundle());
+        JniIsolation.start(context, natives);
         background = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-restarter").factory());
         DomainRegistry registry = new DomainRegistry();
         DomainFactory factory = new DomainFactory(
@@ -62,6 +62,7 @@ public final class CordonActivator implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         tracker.close();
+        JniIsolation.stop();
         background.shutdownNow();
     }
 }

@@ -1,0 +1,322 @@
+package dev.cordon.isolation.internal.jni;
+
+import dev.cordon.isolation.DomainFailedException;
+import dev.cordon.isolation.DomainTimeoutException;
+import dev.cordon.isolation.internal.backend.Backend;
+import dev.cordon.isolation.internal.backend.DomainSpec;
+import dev.cordon.isolation.internal.backend.DomainStartException;
+import dev.cordon.isolation.internal.backend.Lane;
+import dev.cordon.isolation.internal.backend.Sandbox;
+import dev.cordon.isolation.internal.policy.Policy;
+import dev.cordon.isolation.internal.policy.RestartPolicy;
+import java.io.IOException;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.BundleWiring;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The domain of one isolated JNI bundle on the process backend: a
+ * cordon-jni-host process with the bundle's library, across incarnations.
+ * Its native methods stay bound to the shim's trampolines for good; each
+ * call takes a lane here ({@link #acquire}, called by the trampoline), and a
+ * call after a death starts the next incarnation, per the policy's restart
+ * rules, with the library loaded and its functions found again.
+ *
+ * <p>The methods the shim calls back ({@link #acquire}, {@link #release},
+ * {@link #failed}, {@link #violated}, {@link #timedOut}, {@link #findClass},
+ * {@link #parameterTypes}, {@link #fieldType}) are named in native/jni/shim.c.
+ */
+final class JniDomain {
+    private static final Logger LOG = LoggerFactory.getLogger(JniDomain.class);
+    /** Offset of a lane's arena in its slot (cordon/channel.h CORDON_SLOT_HEAD). */
+    private static final long SLOT_HEAD = 256;
+    private static final long DEATH_REPORT_MILLIS = 2_000;
+
+    private final Bundle bundle;
+    private final Policy policy;
+    private final Backend backend;
+    private final Path dataDir;
+    private final ClassLoader loader;
+    private final long shim;
+    private final List<Bound> bound = new ArrayList<>();
+    private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    private final AtomicInteger restarts = new AtomicInteger();
+    // CONCURRENCY: written under this, read without
+    private volatile Incarnation current;
+    private volatile boolean failedForGood;
+    private Path library;
+
+    private record Bound(NativeMethods.Method method, int index, String symbol) {
+    }
+
+    private record Held(Incarnation incarnation, Lane lane) {
+    }
+
+    /** One cordon-jni-host process. */
+    private static final class Incarnation {
+        final Sandbox sandbox;
+        final CountDownLatch died = new CountDownLatch(1);
+        volatile String deathReason;
+
+        Incarnation(Sandbox sandbox) {
+            this.sandbox = sandbox;
+        }
+
+        boolean dead() {
+            return died.getCount() == 0;
+        }
+    }
+
+    JniDomain(Bundle bundle, Policy policy, Backend backend, Path dataDir) {
+        this.bundle = bundle;
+        this.policy = policy;
+        this.backend = backend;
+        this.dataDir = dataDir;
+        this.loader = bundle.adapt(BundleWiring.class).getClassLoader();
+        this.shim = JniShim.newDomain(this, policy.deadline().toNanos());
+        if (shim == 0) {
+            throw new OutOfMemoryError("Cordon: no memory for the JNI domain of " + bundle.getSymbolicName());
+        }
+    }
+
+    String name() {
+        return bundle.getSymbolicName();
+    }
+
+    Path library() {
+        return library;
+    }
+
+    int boundMethods() {
+        return bound.size();
+    }
+
+    /**
+     * Loads {@code copy} (Cordon's own copy of the library) into the domain and
+     * binds every native method of the bundle that it implements. A second load
+     * of the same library does nothing.
+     *
+     * @throws UnsatisfiedLinkError with the reason, as a failed System.load would
+     */
+    synchronized void load(Path copy) {
+        if (library != null) {
+            if (library.equals(copy)) {
+                return;
+            }
+            throw new UnsatisfiedLinkError("Cordon: bundle " + name() + " already has " + library.getFileName()
+                    + " in its domain; a second JNI library per isolated bundle is not supported yet");
+        }
+        try {
+            current = start(copy);
+            library = copy;
+            bindAll(NativeMethods.of(bundle));
+            onLoad();
+        } catch (DomainStartException | IOException e) {
+            throw linkError("cannot load " + copy.getFileName() + " into a domain: " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            library = null;
+            Incarnation started = current;
+            current = null;
+            if (started != null) {
+                started.sandbox.close();
+            }
+            throw e;
+        }
+    }
+
+    private Incarnation start(Path copy) throws DomainStartException {
+        byte[] path = (copy.toString() + "\0").getBytes(StandardCharsets.UTF_8);
+        Incarnation[] self = new Incarnation[1];
+        DomainSpec spec = new DomainSpec(name(), policy, path, dataDir, reason -> died(self[0], reason));
+        Sandbox sandbox = backend.start(spec);
+        self[0] = new Incarnation(sandbox);
+        // the shim bounds every request by the lanes' arena, as the backend made it
+        Lane lane = sandbox.acquire(policy.deadline().toNanos());
+        long arenaBytes = lane.arena().byteSize();
+        sandbox.release(lane);
+        JniShim.newIncarnation(shim, arenaBytes);
+        return self[0];
+    }
+
+    private void died(Incarnation incarnation, String reason) {
+        if (incarnation == null) {
+            return;
+        }
+        incarnation.deathReason = reason;
+        incarnation.died.countDown();
+        boolean again = policy.restart() == RestartPolicy.ALWAYS && restarts.get() < policy.maxRestarts();
+        LOG.warn("Cordon: JNI domain {} ({}) failed: {}; {}", name(), library == null ? "?" : library.getFileName(),
+                reason, again ? "it restarts at the next call" : "not restarting (restart="
+                        + policy.restart().name().toLowerCase() + ", " + restarts.get() + " restarts so far)");
+    }
+
+    private void bindAll(NativeMethods natives) {
+        for (NativeMethods.Method m : natives.methods()) {
+            String symbol = m.shortSymbol();
+            int index = bound.size();
+            int status = JniShim.hostBind(shim, index, symbol, m.descriptor());
+            if (status == JniShim.NO_SYMBOL) {
+                symbol = m.longSymbol();
+                status = JniShim.hostBind(shim, index, symbol, m.descriptor());
+            }
+            if (status == JniShim.NO_SYMBOL) {
+                continue; // not this library's method
+            }
+            if (status != 0) {
+                throw linkError("cannot bind " + m.className() + "." + m.name() + m.descriptor() + " (status "
+                        + status + ")", null);
+            }
+            registerNative(m, index);
+            bound.add(new Bound(m, index, symbol));
+        }
+    }
+
+    private void registerNative(NativeMethods.Method m, int index) {
+        try {
+            Class<?> cls = Class.forName(m.className(), false, loader);
+            Class<?> returns = MethodType.fromMethodDescriptorString(m.descriptor(), loader).returnType();
+            if (JniShim.bind(shim, cls, m.name(), m.descriptor(), returns.isPrimitive() ? null : returns, index) != 0) {
+                throw linkError("RegisterNatives refused " + m.className() + "." + m.name(), null);
+            }
+        } catch (ClassNotFoundException | TypeNotPresentException e) {
+            throw linkError("cannot bind " + m.className() + "." + m.name() + ": " + e, e);
+        }
+    }
+
+    private void onLoad() {
+        int version = JniShim.onLoad(shim);
+        if (version < 0) {
+            throw linkError("JNI_OnLoad of " + library.getFileName() + " failed", null);
+        }
+    }
+
+    /** After a death: the next incarnation, with everything bound again; or the end. */
+    private synchronized Incarnation restart(Incarnation dead) {
+        if (current != dead && current != null && !current.dead()) {
+            return current;
+        }
+        if (failedForGood || policy.restart() != RestartPolicy.ALWAYS || restarts.get() >= policy.maxRestarts()) {
+            failedForGood = true;
+            throw new DomainFailedException(name() + ": domain is failed"
+                    + (dead != null && dead.deathReason != null ? " (" + dead.deathReason + ")" : "")
+                    + "; restart=" + policy.restart().name().toLowerCase() + ", " + restarts.get() + " restarts");
+        }
+        try {
+            current = start(library);
+            restarts.incrementAndGet();
+            for (Bound b : bound) {
+                int status = JniShim.hostBind(shim, b.index(), b.symbol(), b.method().descriptor());
+                if (status != 0) {
+                    throw new DomainFailedException(name() + ": the restarted domain lacks " + b.symbol());
+                }
+            }
+            onLoad();
+            LOG.info("Cordon: JNI domain {} restarted ({} restarts)", name(), restarts.get());
+            return current;
+        } catch (DomainStartException e) {
+            failedForGood = true;
+            throw new DomainFailedException(name() + ": could not be restarted: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bundle stop: the domain ends; its methods fail from now on. */
+    synchronized void stop() {
+        failedForGood = true;
+        Incarnation live = current;
+        current = null;
+        if (live != null) {
+            live.sandbox.close(DEATH_REPORT_MILLIS * 1_000_000);
+        }
+    }
+
+    // --- called by the shim ---
+
+    /** A lane for one call: the address of its slot in the channel. */
+    long acquire() {
+        Incarnation live = current;
+        if (live == null || live.dead()) {
+            live = restart(live);
+        }
+        Lane lane = live.sandbox.acquire(policy.deadline().toNanos());
+        long slot = lane.arena().address() - SLOT_HEAD;
+        held.put(slot, new Held(live, lane));
+        return slot;
+    }
+
+    void release(long slot) {
+        Held h = held.remove(slot);
+        if (h != null) {
+            h.incarnation.sandbox.release(h.lane);
+        }
+    }
+
+    /** The lane found its domain dead. */
+    Throwable failed(long slot) {
+        Incarnation inc = incarnationOf(slot);
+        try {
+            inc.died.await(DEATH_REPORT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new DomainFailedException(name() + ": domain ended: "
+                + (inc.deathReason != null ? inc.deathReason : "cordon-jni-host is gone"));
+    }
+
+    /** The domain broke a JNI rule (a forged handle, FatalError, ...): it is ended. */
+    Throwable violated(long slot, String reason) {
+        incarnationOf(slot).sandbox.kill("JNI: " + reason);
+        return new DomainFailedException(name() + ": domain ended: JNI: " + reason);
+    }
+
+    Throwable timedOut(long slot) {
+        String reason = "call exceeded the deadline of " + policy.deadline().toMillis() + " ms";
+        incarnationOf(slot).sandbox.kill(reason);
+        return new DomainTimeoutException(name() + ": " + reason);
+    }
+
+    /** FindClass, with the bundle's class loader. */
+    Class<?> findClass(String jniName) {
+        String binary = jniName.replace('/', '.');
+        try {
+            return Class.forName(binary, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            NoClassDefFoundError error = new NoClassDefFoundError(jniName);
+            error.initCause(e);
+            throw error;
+        }
+    }
+
+    Class<?>[] parameterTypes(Object executable) {
+        return ((Executable) executable).getParameterTypes();
+    }
+
+    Class<?> fieldType(Object field) {
+        return ((Field) field).getType();
+    }
+
+    private Incarnation incarnationOf(long slot) {
+        Held h = held.get(slot);
+        return h != null ? h.incarnation : current;
+    }
+
+    private UnsatisfiedLinkError linkError(String what, Throwable cause) {
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError("Cordon: bundle " + name() + ": " + what);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+}
