@@ -55,6 +55,7 @@ class JniIsolationTest {
             }
             assertTrue(lines(log).contains("Cordon: bundle " + ZSTD + ": JNI library libzstd-jni-1.5.6-9"), lines(log));
             assertTrue(lines(log).contains("loaded into its domain (backend process"), lines(log));
+            ISOLATED.putAll(new JniWorkloads(osgi).zstd(CORPUS, false));
         } finally {
             release(log);
         }
@@ -74,6 +75,9 @@ class JniIsolationTest {
                         "lz4 round trip: " + input.getKey());
                 ISOLATED.put("lz4 " + input.getKey(), compressed);
             }
+        }
+        try (CordonFramework osgi = start("jni-lz4-zstd-isolated", LZ4 + ";backend=process," + ZSTD + ";backend=process")) {
+            ISOLATED.putAll(new JniWorkloads(osgi).lz4(CORPUS));
         }
         assertNotMapped("lz4-java");
     }
@@ -121,6 +125,8 @@ class JniIsolationTest {
                 reference.put("zstd " + input.getKey(), zstd.compress(input.getValue()));
                 reference.put("lz4 " + input.getKey(), lz4.compress(input.getValue()));
             }
+            reference.putAll(new JniWorkloads(osgi).zstd(CORPUS, false));
+            reference.putAll(new JniWorkloads(osgi).lz4(CORPUS));
         }
         assertTrue(mapped("zstd-jni") && mapped("lz4-java"), "both libraries are now mapped");
         for (Map.Entry<String, byte[]> ref : reference.entrySet()) {
