@@ -13,6 +13,7 @@
 #include "cordon/channel.h"
 
 struct cordon_image;
+struct bpf_insn;
 
 struct host_opts {
 	uint64_t memory;       /* RLIMIT_AS bytes, 0 = no limit */
@@ -37,6 +38,10 @@ struct host {
 	void *heap;
 	int (*domain_init)(void *, size_t, int *(*)(void));
 	int landlocked;        /* Landlock enforced: path syscalls may pass */
+	/* cordon-jni-host's additions, run before the policy's program
+	 * (jnihost/threads.c); none in cordon-host */
+	const struct bpf_insn *filter_prefix;
+	unsigned filter_prefix_len;
 	pid_t pid, ppid;
 	pid_t tids[CORDON_MAX_SLOTS];
 };

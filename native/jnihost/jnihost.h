@@ -81,6 +81,9 @@ void jh_fill_calls(struct JNINativeInterface_ *t);
 void jh_fill_arrays(struct JNINativeInterface_ *t);
 void jh_init_functions(void);
 
+/* threads.c: clone for threads, the filter's one widening */
+void jh_allow_threads(struct host *h);
+
 /* worker.c */
 void jh_start_workers(struct host *h);
 void jh_release_workers(void);

@@ -5,6 +5,7 @@
  * before anything narrows; its code runs for the first time (JNI_OnLoad,
  * a Java_* call) only after the last step, inside the sandbox.
  *
+ *   0. exec ourselves once with glibc's rseq off (without_rseq)
  *   1. fds: only the channel (fd 3) survives
  *   2. channel: map, read argv, validate the header
  *   3. the library: dlopen(RTLD_NOW) the path in the image area
@@ -12,11 +13,13 @@
  *   5. rlimits, no_new_privs
  *   6. Landlock (main thread, so the workers inherit it)
  *   7. workers start and publish their thread ids
- *   8. seccomp, TSYNC: every thread
+ *   8. seccomp, TSYNC: every thread; clone for threads is the filter's one
+ *      widening over cordon-host's (threads.c)
  *   9. host_pid, READY, workers released
  */
 #include <dlfcn.h>
 #include <malloc.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,6 +28,26 @@
 #define PATH_MAX_LEN 4096
 
 void *jh_library;
+
+#define NO_RSEQ "glibc.pthread.rseq=0"
+
+/*
+ * glibc registers each thread's rseq area and aborts a new thread whose
+ * registration fails once the main thread's succeeded. The filter refuses
+ * rseq (its one widening is clone), so the host runs without: glibc reads
+ * the tunable only at startup, hence one exec of ourselves, before anything
+ * else (fd 3 survives it).
+ */
+static void without_rseq(char **argv)
+{
+	const char *t = getenv("GLIBC_TUNABLES");
+
+	if (t && strstr(t, NO_RSEQ))
+		return;
+	if (setenv("GLIBC_TUNABLES", NO_RSEQ, 1) == 0)
+		execv("/proc/self/exe", argv);
+	/* no exec: threads of the library will fail to start, nothing else */
+}
 
 /* glibc's program break (exported since 2.2.5) */
 extern void *__curbrk;
@@ -63,6 +86,7 @@ int main(int argc, char **argv)
 {
 	static struct host h;
 
+	without_rseq(argv);
 	host_close_other_fds();
 	if (host_map_channel(&h))
 		return 1;
@@ -81,6 +105,7 @@ int main(int argc, char **argv)
 	host_landlock(&h);
 	jh_start_workers(&h);
 	no_more_brk();
+	jh_allow_threads(&h);
 	host_seccomp(&h);
 
 	h.hdr->host_pid = (uint32_t)h.pid;

@@ -214,6 +214,9 @@ final class JniDomain {
                     + (dead != null && dead.deathReason != null ? " (" + dead.deathReason + ")" : "")
                     + "; restart=" + policy.restart().name().toLowerCase() + ", " + restarts.get() + " restarts");
         }
+        if (dead != null) {
+            dead.sandbox.close(); // its channel and lanes; the process is gone
+        }
         try {
             current = start(library);
             restarts.incrementAndGet();
