@@ -100,7 +100,8 @@ jobject frame_object(struct frame *f, int64_t h)
 	case CORDON_JNI_WEAK:
 		return global_object(f, h, kind_of(h));
 	default:
-		frame_violation(f, "0x%llx is not an object reference", (unsigned long long)h);
+		frame_violation(f, "0x%llx is not an object reference (forged, or of another kind)",
+				(unsigned long long)h);
 		return NULL;
 	}
 }

@@ -70,13 +70,20 @@ final class JniDomain {
         final Sandbox sandbox;
         final CountDownLatch died = new CountDownLatch(1);
         volatile String deathReason;
+        /** Killed by us: dead for new calls at once, before the reaper says so. */
+        volatile boolean ending;
 
         Incarnation(Sandbox sandbox) {
             this.sandbox = sandbox;
         }
 
         boolean dead() {
-            return died.getCount() == 0;
+            return ending || died.getCount() == 0;
+        }
+
+        void end(String reason) {
+            ending = true;
+            sandbox.kill(reason);
         }
     }
 
@@ -280,13 +287,13 @@ final class JniDomain {
 
     /** The domain broke a JNI rule (a forged handle, FatalError, ...): it is ended. */
     Throwable violated(long slot, String reason) {
-        incarnationOf(slot).sandbox.kill("JNI: " + reason);
+        incarnationOf(slot).end("JNI: " + reason);
         return new DomainFailedException(name() + ": domain ended: JNI: " + reason);
     }
 
     Throwable timedOut(long slot) {
         String reason = "call exceeded the deadline of " + policy.deadline().toMillis() + " ms";
-        incarnationOf(slot).sandbox.kill(reason);
+        incarnationOf(slot).end(reason);
         return new DomainTimeoutException(name() + ": " + reason);
     }
 

@@ -1,0 +1,104 @@
+/*
+ * A small, ordinary JNI library (gcc, glibc, the JDK's jni.h) whose methods
+ * misbehave on purpose: the Cordon JNI path must contain each one (a Java
+ * exception or the domain ended, the JVM alive, the next call answered).
+ * Also one honest method of every argument kind, more than six of them.
+ */
+#include <jni.h>
+#include <stdint.h>
+#include <string.h>
+
+JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_echo(JNIEnv *env, jclass c, jint x)
+{
+	(void)env; (void)c;
+	return x + 1;
+}
+
+/* every primitive kind, an array and a string: 10 arguments */
+JNIEXPORT jdouble JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_mix(JNIEnv *env, jclass c,
+	jbyte b, jshort s, jchar ch, jint i, jlong j, jfloat f, jdouble d, jboolean z, jintArray arr, jstring str)
+{
+	jint *e;
+	jsize n, k;
+	const char *u;
+	double sum = b + s + ch + i + (double)j + f + d + (z ? 1000 : 0);
+
+	(void)c;
+	n = (*env)->GetArrayLength(env, arr);
+	e = (*env)->GetIntArrayElements(env, arr, NULL);
+	for (k = 0; k < n; k++) {
+		sum += e[k];
+		e[k] *= 2; /* written back: mode 0 */
+	}
+	(*env)->ReleaseIntArrayElements(env, arr, e, 0);
+	u = (*env)->GetStringUTFChars(env, str, NULL);
+	sum += (double)strlen(u);
+	(*env)->ReleaseStringUTFChars(env, str, u);
+	return sum;
+}
+
+/* o.toString() + "!", through the JVM: a call back and a new string */
+JNIEXPORT jstring JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_shout(JNIEnv *env, jclass c, jobject o)
+{
+	jclass object = (*env)->FindClass(env, "java/lang/Object");
+	jmethodID to_string = (*env)->GetMethodID(env, object, "toString", "()Ljava/lang/String;");
+	jstring s = (*env)->CallObjectMethod(env, o, to_string);
+	const char *u = (*env)->GetStringUTFChars(env, s, NULL);
+	char buf[256];
+
+	(void)c;
+	strncpy(buf, u, sizeof(buf) - 2);
+	buf[sizeof(buf) - 2] = 0;
+	strcat(buf, "!");
+	(*env)->ReleaseStringUTFChars(env, s, u);
+	return (*env)->NewStringUTF(env, buf);
+}
+
+/* throws the way libraries do */
+JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_refuse(JNIEnv *env, jclass c, jstring why)
+{
+	const char *u = (*env)->GetStringUTFChars(env, why, NULL);
+
+	(void)c;
+	(*env)->ThrowNew(env, (*env)->FindClass(env, "java/lang/IllegalArgumentException"), u);
+	(*env)->ReleaseStringUTFChars(env, why, u);
+}
+
+/* a handle nobody gave it */
+JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_forgedHandle(JNIEnv *env, jclass c)
+{
+	(void)c;
+	return (*env)->GetArrayLength(env, (jarray)(uintptr_t)0x7f0012345678ull);
+}
+
+/* a real handle of the wrong kind: a method id where an array goes */
+JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_wrongKind(JNIEnv *env, jclass c)
+{
+	jmethodID m = (*env)->GetStaticMethodID(env, c, "echo", "(I)I");
+
+	return (*env)->GetArrayLength(env, (jarray)m);
+}
+
+/* the right kind, the wrong class: a String where an int[] goes */
+JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_wrongType(JNIEnv *env, jclass c, jstring s)
+{
+	jint one = 1;
+
+	(void)c;
+	(*env)->SetIntArrayRegion(env, (jintArray)s, 0, 1, &one);
+	return 0;
+}
+
+JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_fatal(JNIEnv *env, jclass c)
+{
+	(void)c;
+	(*env)->FatalError(env, "hostile: giving up");
+}
+
+JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_segv(JNIEnv *env, jclass c)
+{
+	(void)env; (void)c;
+	volatile int *nowhere = (volatile int *)(uintptr_t)16;
+
+	*nowhere = 1;
+}

@@ -1,0 +1,36 @@
+package dev.cordon.bundles.hostilejni;
+
+/**
+ * An ordinary JNI bundle (Bundle-NativeCode, System.loadLibrary) whose
+ * library misbehaves on purpose, for the JNI containment tests.
+ */
+public final class HostileJni {
+    static {
+        System.loadLibrary("hostilejni");
+    }
+
+    private HostileJni() {
+    }
+
+    public static native int echo(int x);
+
+    /** The sum of everything, each element of {@code arr} doubled in place. */
+    public static native double mix(byte b, short s, char c, int i, long j, float f, double d, boolean z, int[] arr,
+            String str);
+
+    /** {@code o.toString() + "!"}, made in native code. */
+    public static native String shout(Object o);
+
+    /** Throws IllegalArgumentException(why) from native code. */
+    public static native void refuse(String why);
+
+    public static native int forgedHandle();
+
+    public static native int wrongKind();
+
+    public static native int wrongType(String notAnArray);
+
+    public static native void fatal();
+
+    public static native void segv();
+}
