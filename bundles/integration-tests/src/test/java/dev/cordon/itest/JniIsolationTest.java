@@ -36,7 +36,8 @@ class JniIsolationTest {
     private static final String PROPERTY = "dev.cordon.isolate";
     private static final String ZSTD = "com.github.luben.zstd-jni";
     private static final String LZ4 = "lz4-java";
-    private static final Map<String, byte[]> CORPUS = JniCorpus.inputs(false);
+    /** With 16 MiB: more than one lane's arena, so every copy goes in pieces. */
+    private static final Map<String, byte[]> CORPUS = JniCorpus.inputs(true);
     /** What the isolated runs produced, compared with the unisolated runs at the end. */
     private static final Map<String, byte[]> ISOLATED = new LinkedHashMap<>();
 
@@ -66,7 +67,7 @@ class JniIsolationTest {
     @Order(2)
     void lz4Isolated_NativeInstanceRoundTripsOverTheCorpus_AndLiblz4IsNotMapped() throws Exception {
         assertNotMapped("lz4-java");
-        try (CordonFramework osgi = start("jni-lz4-isolated", LZ4 + ";backend=process")) {
+        try (CordonFramework osgi = start("jni-lz4-isolated", LZ4 + ";backend=process;memory=256m")) {
             Lz4 lz4 = Lz4.nativeInstance(osgi);
             assertEquals("LZ4Factory:JNI", lz4.factory.toString(), "the JNI instance, not a fallback");
             for (Map.Entry<String, byte[]> input : CORPUS.entrySet()) {
@@ -76,7 +77,8 @@ class JniIsolationTest {
                 ISOLATED.put("lz4 " + input.getKey(), compressed);
             }
         }
-        try (CordonFramework osgi = start("jni-lz4-zstd-isolated", LZ4 + ";backend=process," + ZSTD + ";backend=process")) {
+        try (CordonFramework osgi = start("jni-lz4-zstd-isolated", LZ4 + ";backend=process;memory=256m," + ZSTD
+                + ";backend=process;memory=256m")) {
             ISOLATED.putAll(new JniWorkloads(osgi).lz4(CORPUS));
         }
         assertNotMapped("lz4-java");
@@ -84,6 +86,33 @@ class JniIsolationTest {
 
     @Test
     @Order(3)
+    void eightThreadsAtOnce_OnFourLanes_GetTheirOwnResults() throws Exception {
+        try (CordonFramework osgi = start("jni-zstd-threads", ZSTD + ";backend=process;memory=256m;threads=4")) {
+            Zstd zstd = new Zstd(osgi);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    byte[] input = ("thread " + t + " ").repeat(1000 + 500 * t).getBytes();
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < 50; i++) {
+                            byte[] c = zstd.compress(input);
+                            assertArrayEquals(input, zstd.decompress(c, input.length), "a round trip of its own");
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     void aBackendWithoutJniDomains_IsRefusedWithTheClearError() throws Exception {
         try (CordonFramework osgi = start("jni-zstd-mpk", ZSTD + ";backend=mpk")) {
             String chain = messages(failure(() -> new Zstd(osgi).compress(new byte[10])));
@@ -96,7 +125,7 @@ class JniIsolationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aMalformedValue_LogsTheProblem_KeepsRunning_AndStillRefusesTheBundle() throws Exception {
         ListAppender<ILoggingEvent> log = capture();
         try (CordonFramework osgi = start("jni-malformed", ZSTD + ";memroy=256m")) {

@@ -95,7 +95,8 @@ public final class JniIsolation {
         Bundle bundle = FrameworkUtil.getBundle(caller);
         Policy policy = runtime == null || bundle == null ? null : runtime.isolated.policies().get(bundle.getSymbolicName());
         if (policy == null) {
-            throw Refusals.refusal(caller, call, library, Refusals.UNREADABLE);
+            throw Refusals.refusal(caller, call, library, runtime == null || bundle == null ? Refusals.NO_RUNTIME
+                    : Refusals.UNREADABLE);
         }
         switch (policy.backend()) {
             case PROCESS, AUTO -> runtime.intoDomain(bundle, policy, caller, call, library, byName);

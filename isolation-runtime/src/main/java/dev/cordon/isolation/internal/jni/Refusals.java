@@ -9,6 +9,8 @@ import org.osgi.framework.FrameworkUtil;
 
 /** The errors of woven loads, and the one lookup that can end in one (findLibrary). */
 public final class Refusals {
+    static final String NO_RUNTIME = "no Cordon runtime with JNI domains serves this class (issue 12: JNI"
+            + " libraries run in domains through the runtime bundle, for the bundles it isolates)";
     static final String UNREADABLE = "its clause of " + NativeLoads.PROPERTY + " could not be read (see the log)";
 
     private Refusals() {
