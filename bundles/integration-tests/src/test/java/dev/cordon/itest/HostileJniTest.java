@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cordon.demo.CordonFramework;
 import dev.cordon.isolation.DomainFailedException;
+import dev.cordon.isolation.DomainInfo;
+import dev.cordon.isolation.Domains;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -49,6 +52,22 @@ class HostileJniTest {
         assertEquals(42, call("echo", new Class<?>[] {int.class}, 41));
         assertFalse(Files.readString(Path.of("/proc/self/maps")).contains("libhostilejni"),
                 "the library is not mapped into the JVM");
+    }
+
+    @Test
+    void cordonDomains_ListsIt_AndCordonKill_EndsIt_TheNextCallRestartsIt() throws Exception {
+        assertEquals(3, call("echo", new Class<?>[] {int.class}, 2));
+        Domains domains = osgi.service(Domains.class, Duration.ofSeconds(10));
+        DomainInfo info = domains.list().stream().filter(d -> d.bundle().equals(BUNDLE)).findFirst()
+                .orElseThrow(() -> new AssertionError("not listed: " + domains.list()));
+        assertEquals("process (JNI)", info.backend());
+        assertEquals("ACTIVE", info.state());
+        assertTrue(info.calls() > 0, info.toString());
+        long restarts = info.restarts();
+        assertTrue(domains.kill(info.bundleId()));
+        assertEquals(6, call("echo", new Class<?>[] {int.class}, 5), "the next call restarts the domain");
+        DomainInfo after = domains.list().stream().filter(d -> d.bundle().equals(BUNDLE)).findFirst().orElseThrow();
+        assertEquals(restarts + 1, after.restarts(), after.toString());
     }
 
     @Test

@@ -39,6 +39,7 @@ public final class CordonActivator implements BundleActivator {
         JniIsolation.start(context, natives);
         background = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-restarter").factory());
         DomainRegistry registry = new DomainRegistry();
+        registry.alsoServe(JniIsolation.domains());
         DomainFactory factory = new DomainFactory(
                 Backends.selector(natives, context.getProperty(Backends.ENABLED_PROPERTY)), background, uids);
         // ACTIVE only: a bundle passes through STARTING first, and a refusal there would

@@ -1,6 +1,7 @@
 package dev.cordon.isolation.internal.jni;
 
 import dev.cordon.isolation.DomainFailedException;
+import dev.cordon.isolation.DomainInfo;
 import dev.cordon.isolation.DomainTimeoutException;
 import dev.cordon.isolation.internal.backend.Backend;
 import dev.cordon.isolation.internal.backend.DomainSpec;
@@ -22,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.BundleWiring;
 import org.slf4j.Logger;
@@ -54,6 +57,8 @@ final class JniDomain {
     private final List<Bound> bound = new ArrayList<>();
     private final Map<Long, Held> held = new ConcurrentHashMap<>();
     private final AtomicInteger restarts = new AtomicInteger();
+    private final LongAdder calls = new LongAdder();
+    private final AtomicLong faults = new AtomicLong();
     // CONCURRENCY: written under this, read without
     private volatile Incarnation current;
     private volatile boolean failedForGood;
@@ -111,6 +116,40 @@ final class JniDomain {
         return bound.size();
     }
 
+    long bundleId() {
+        return bundle.getBundleId();
+    }
+
+    /** For cordon:domains: the backend reads "process (JNI)". */
+    DomainInfo info() {
+        Incarnation live = current;
+        String state = failedForGood ? (library == null ? "STOPPED" : "FAILED")
+                : live == null ? "STARTING" : live.dead() ? "RESTARTING" : "ACTIVE";
+        return new DomainInfo(bundle.getBundleId(), name(), "process (JNI)", state, calls.sum(), faults.get(),
+                restarts.get(), live == null ? 0 : live.sandbox.memoryBytes());
+    }
+
+    /** cordon:kill: ends the live incarnation as a fault would; the next call restarts it. */
+    boolean kill(String reason) {
+        Incarnation live = current;
+        if (live == null) {
+            return false;
+        }
+        live.end(reason);
+        return true;
+    }
+
+    /** cordon:restart: a new incarnation now. */
+    boolean restartNow() {
+        Incarnation live = current;
+        if (live == null || failedForGood) {
+            return false;
+        }
+        live.end("restarted by request");
+        restart(live);
+        return true;
+    }
+
     /**
      * Loads {@code copy} (Cordon's own copy of the library) into the domain and
      * binds every native method of the bundle that it implements. A second load
@@ -164,6 +203,7 @@ final class JniDomain {
         }
         incarnation.deathReason = reason;
         incarnation.died.countDown();
+        faults.incrementAndGet();
         boolean again = policy.restart() == RestartPolicy.ALWAYS && restarts.get() < policy.maxRestarts();
         LOG.warn("Cordon: JNI domain {} ({}) failed: {}; {}", name(), library == null ? "?" : library.getFileName(),
                 reason, again ? "it restarts at the next call" : "not restarting (restart="
@@ -261,6 +301,7 @@ final class JniDomain {
             live = restart(live);
         }
         Lane lane = live.sandbox.acquire(policy.deadline().toNanos());
+        calls.increment();
         long slot = lane.arena().address() - SLOT_HEAD;
         held.put(slot, new Held(live, lane));
         return slot;

@@ -1,5 +1,7 @@
 package dev.cordon.isolation.internal.jni;
 
+import dev.cordon.isolation.DomainInfo;
+import dev.cordon.isolation.Domains;
 import dev.cordon.isolation.internal.backend.Backend;
 import dev.cordon.isolation.internal.extender.Backends;
 import dev.cordon.isolation.internal.extender.NativeArtifacts;
@@ -11,7 +13,9 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.Bundle;
@@ -65,6 +69,34 @@ public final class JniIsolation {
             active = new JniIsolation(context, isolated, natives);
             context.registerService(WeavingHook.class, new JniWeavingHook(isolated), null);
         }
+    }
+
+    /** The JNI domains, for cordon:domains and the Domains service; null when none can exist. */
+    public static Domains domains() {
+        JniIsolation runtime = active;
+        if (runtime == null) {
+            return null;
+        }
+        return new Domains() {
+            @Override
+            public List<DomainInfo> list() {
+                return runtime.domains.values().stream().map(JniDomain::info).toList();
+            }
+
+            @Override
+            public boolean kill(long bundleId) {
+                return runtime.byId(bundleId).map(d -> d.kill("killed by request")).orElse(false);
+            }
+
+            @Override
+            public boolean restart(long bundleId) {
+                return runtime.byId(bundleId).map(JniDomain::restartNow).orElse(false);
+            }
+        };
+    }
+
+    private Optional<JniDomain> byId(long bundleId) {
+        return domains.values().stream().filter(d -> d.bundleId() == bundleId).findFirst();
     }
 
     public static void stop() {
