@@ -60,7 +60,7 @@ class HostileJniTest {
         Domains domains = osgi.service(Domains.class, Duration.ofSeconds(10));
         DomainInfo info = domains.list().stream().filter(d -> d.bundle().equals(BUNDLE)).findFirst()
                 .orElseThrow(() -> new AssertionError("not listed: " + domains.list()));
-        assertEquals("process (JNI)", info.backend());
+        assertEquals("jni:process", info.backend());
         assertEquals("ACTIVE", info.state());
         assertTrue(info.calls() > 0, info.toString());
         long restarts = info.restarts();

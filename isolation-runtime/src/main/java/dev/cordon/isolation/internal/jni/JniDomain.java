@@ -120,12 +120,12 @@ final class JniDomain {
         return bundle.getBundleId();
     }
 
-    /** For cordon:domains: the backend reads "process (JNI)". */
+    /** For cordon:domains: the backend reads "jni:process". */
     DomainInfo info() {
         Incarnation live = current;
         String state = failedForGood ? (library == null ? "STOPPED" : "FAILED")
                 : live == null ? "STARTING" : live.dead() ? "RESTARTING" : "ACTIVE";
-        return new DomainInfo(bundle.getBundleId(), name(), "process (JNI)", state, calls.sum(), faults.get(),
+        return new DomainInfo(bundle.getBundleId(), name(), "jni:process", state, calls.sum(), faults.get(),
                 restarts.get(), live == null ? 0 : live.sandbox.memoryBytes());
     }
 
