@@ -14,6 +14,13 @@ JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_echo(JNIEnv
 	return x + 1;
 }
 
+/* one JNI call back to the JVM: what a callback from a domain costs */
+JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_arrayLength(JNIEnv *env, jclass c, jintArray a)
+{
+	(void)c;
+	return (*env)->GetArrayLength(env, a);
+}
+
 /* every primitive kind, an array and a string: 10 arguments */
 JNIEXPORT jdouble JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_mix(JNIEnv *env, jclass c,
 	jbyte b, jshort s, jchar ch, jint i, jlong j, jfloat f, jdouble d, jboolean z, jintArray arr, jstring str)
@@ -98,7 +105,8 @@ JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_fatal(JNIEn
 JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_segv(JNIEnv *env, jclass c)
 {
 	(void)env; (void)c;
-	volatile int *nowhere = (volatile int *)(uintptr_t)16;
+	static volatile uintptr_t where = 16; /* not a constant gcc could see through */
+	volatile int *nowhere = (volatile int *)where;
 
 	*nowhere = 1;
 }

@@ -14,6 +14,9 @@ public final class HostileJni {
 
     public static native int echo(int x);
 
+    /** GetArrayLength, from native code: one call back into the JVM. */
+    public static native int arrayLength(int[] a);
+
     /** The sum of everything, each element of {@code arr} doubled in place. */
     public static native double mix(byte b, short s, char c, int i, long j, float f, double d, boolean z, int[] arr,
             String str);
