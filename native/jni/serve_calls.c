@@ -364,6 +364,27 @@ static int field(struct frame *f, struct cordon_jni_req *req)
 	return set_value(f, e, obj, cls, req->a[4]);
 }
 
+/* RegisterNatives, one method: the Java side checks that the class is the
+ * bundle's own and declares that native method, and binds it to a trampoline */
+static int register_native(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap)
+{
+	JNIEnv *env = f->env;
+	jclass cls = class_of(f, req->a[0]);
+	const char *name, *sig;
+	jstring jname, jsig;
+
+	req->a[0] = -1;
+	if (!cls || name_and_descriptor(f, req, data, cap, &name, &sig))
+		return -1;
+	jname = (*env)->NewStringUTF(env, name);
+	jsig = jname ? (*env)->NewStringUTF(env, sig) : NULL;
+	if (jsig)
+		req->a[0] = (*env)->CallIntMethod(env, f->d->java, shim.register_native, cls, jname, jsig);
+	if ((*env)->ExceptionCheck(env))
+		req->a[0] = -1;
+	return 0;
+}
+
 int serve_calls(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap)
 {
 	switch (req->op) {
@@ -371,6 +392,7 @@ int serve_calls(struct frame *f, struct cordon_jni_req *req, unsigned char *data
 	case CORDON_JNI_CALL_METHOD: return call_method(f, req, data);
 	case CORDON_JNI_NEW_OBJECT: return new_object(f, req, data);
 	case CORDON_JNI_GET_FIELD_ID: return get_field_id(f, req, data, cap);
+	case CORDON_JNI_REGISTER_NATIVE: return register_native(f, req, data, cap);
 	case CORDON_JNI_GET_FIELD:
 	case CORDON_JNI_SET_FIELD: return field(f, req);
 	}

@@ -38,6 +38,8 @@ static int resolve(JNIEnv *env)
 	shim.parameter_types = (*env)->GetMethodID(env, c, "parameterTypes",
 						   "(Ljava/lang/Object;)[Ljava/lang/Class;");
 	shim.field_type = (*env)->GetMethodID(env, c, "fieldType", "(Ljava/lang/Object;)Ljava/lang/Class;");
+	shim.register_native = (*env)->GetMethodID(env, c, "registerNative",
+						   "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/String;)I");
 	shim.class_class = global_class(env, "java/lang/Class");
 	shim.string_class = global_class(env, "java/lang/String");
 	shim.throwable_class = global_class(env, "java/lang/Throwable");
@@ -48,7 +50,8 @@ static int resolve(JNIEnv *env)
 			return -1;
 	shim.is_array = shim.class_class ? (*env)->GetMethodID(env, shim.class_class, "isArray", "()Z") : NULL;
 	return shim.acquire && shim.release && shim.failed && shim.violated && shim.timed_out &&
-	       shim.find_class && shim.parameter_types && shim.field_type && shim.class_class &&
+	       shim.find_class && shim.parameter_types && shim.field_type && shim.register_native &&
+	       shim.class_class &&
 	       shim.string_class && shim.throwable_class && shim.object_array_class &&
 	       shim.byte_buffer_class && shim.is_array ? 0 : -1;
 }

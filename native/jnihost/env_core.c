@@ -77,6 +77,32 @@ static jint MonitorExit(JNIEnv *env, jobject o) { return (jint)one(env, CORDON_J
 static jweak NewWeakGlobalRef(JNIEnv *env, jobject o) { return OBJ(one(env, CORDON_JNI_NEW_WEAK_GLOBAL_REF, H(o), 0)); }
 static void DeleteWeakGlobalRef(JNIEnv *env, jweak o) { if (o) one(env, CORDON_JNI_DELETE_WEAK_GLOBAL_REF, H(o), 0); }
 static jobjectRefType GetObjectRefType(JNIEnv *env, jobject o) { return (jobjectRefType)one(env, CORDON_JNI_GET_REF_TYPE, H(o), 0); }
+/* each method: the JVM binds it to a trampoline and names its index */
+static jint RegisterNatives(JNIEnv *env, jclass c, const JNINativeMethod *methods, jint n)
+{
+	struct jh_worker *w = jh_of(env);
+	jint i;
+
+	for (i = 0; i < n; i++) {
+		size_t a = strlen(methods[i].name) + 1, b = strlen(methods[i].signature) + 1;
+		struct cordon_jni_req *r;
+		int64_t index;
+
+		if (a + b > jh_data_cap(w))
+			return JNI_ERR;
+		r = jh_req(w, CORDON_JNI_REGISTER_NATIVE);
+		r->a[0] = H(c);
+		memcpy(jh_data(w), methods[i].name, a);
+		memcpy(jh_data(w) + a, methods[i].signature, b);
+		r->data_len = a + b;
+		index = jh_send(w);
+		if (index < 0 || w->pending ||
+		    jh_register_native((uint32_t)index, methods[i].fnPtr, methods[i].signature) != CORDON_STATUS_OK)
+			return JNI_ERR;
+	}
+	return JNI_OK;
+}
+
 static jboolean IsVirtualThread(JNIEnv *env, jobject o) { (void)env; (void)o; return JNI_FALSE; }
 
 static jint GetJavaVM(JNIEnv *env, JavaVM **vm)
@@ -183,4 +209,5 @@ void jh_fill_core(struct JNINativeInterface_ *t)
 	t->DeleteWeakGlobalRef = DeleteWeakGlobalRef;
 	t->GetObjectRefType = GetObjectRefType;
 	t->IsVirtualThread = IsVirtualThread;
+	t->RegisterNatives = RegisterNatives;
 }

@@ -75,31 +75,20 @@ static ffi_type *ffi_of(char k)
 	}
 }
 
-/* arena: "Java_symbol\0kinds\0", copied before it is read */
-static int32_t bind(struct jh_worker *w, uint32_t fn)
+/* Method `fn` is `code` with these kinds from now on; a CORDON_STATUS_. */
+static int32_t set_method(uint32_t fn, void *code, const char *kinds)
 {
-	char text[SYMBOL_MAX + CORDON_JNI_MAX_KINDS + 2];
-	size_t n = w->arena_size < sizeof(text) ? (size_t)w->arena_size : sizeof(text);
 	struct jh_method *m;
-	const char *kinds;
 	int i;
 
 	if (fn >= CORDON_JNI_MAX_METHODS)
 		return CORDON_STATUS_BAD_FN;
-	memcpy(text, w->arena, n);
-	text[n - 1] = 0;
-	kinds = text + strlen(text) + 1;
-	if (kinds >= text + n || !memchr(kinds, 0, (size_t)(text + n - kinds)) ||
-	    !cordon_jni_kinds_valid(kinds) || strlen(kinds) > CORDON_JNI_MAX_KINDS - 1)
+	if (!cordon_jni_kinds_valid(kinds) || strlen(kinds) > CORDON_JNI_MAX_KINDS - 1)
 		return CORDON_STATUS_BAD_KINDS;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return CORDON_STATUS_TOO_MANY;
-	m->fn = dlsym(jh_library, text);
-	if (!m->fn) {
-		free(m);
-		return CORDON_STATUS_NO_SYMBOL;
-	}
+	m->fn = code;
 	strcpy(m->kinds, kinds);
 	m->nparams = (int)(strchr(kinds, ')') - kinds);
 	m->types[0] = &ffi_type_pointer;
@@ -112,10 +101,39 @@ static int32_t bind(struct jh_worker *w, uint32_t fn)
 		return CORDON_STATUS_BAD_KINDS;
 	}
 	pthread_mutex_lock(&methods_lock);
-	free(methods[fn]);
-	methods[fn] = m;
+	methods[fn] = m; /* the old one is kept: a call on another lane may be running it */
 	pthread_mutex_unlock(&methods_lock);
 	return CORDON_STATUS_OK;
+}
+
+int jh_register_native(uint32_t fn, void *code, const char *descriptor)
+{
+	char kinds[CORDON_JNI_MAX_KINDS];
+
+	if (cordon_jni_kinds(descriptor, kinds, sizeof(kinds)) < 0)
+		return CORDON_STATUS_BAD_KINDS;
+	return set_method(fn, code, kinds);
+}
+
+/* arena: "Java_symbol\0kinds\0", copied before it is read */
+static int32_t bind(struct jh_worker *w, uint32_t fn)
+{
+	char text[SYMBOL_MAX + CORDON_JNI_MAX_KINDS + 2];
+	size_t n = w->arena_size < sizeof(text) ? (size_t)w->arena_size : sizeof(text);
+	const char *kinds;
+	void *code;
+
+	if (fn >= CORDON_JNI_MAX_METHODS)
+		return CORDON_STATUS_BAD_FN;
+	memcpy(text, w->arena, n);
+	text[n - 1] = 0;
+	kinds = text + strlen(text) + 1;
+	if (kinds >= text + n || !memchr(kinds, 0, (size_t)(text + n - kinds)))
+		return CORDON_STATUS_BAD_KINDS;
+	code = dlsym(jh_library, text);
+	if (!code)
+		return CORDON_STATUS_NO_SYMBOL;
+	return set_method(fn, code, kinds);
 }
 
 /* one argument's storage, of its own C type */

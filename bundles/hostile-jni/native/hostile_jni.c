@@ -110,3 +110,38 @@ JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_segv(JNIEnv
 
 	*nowhere = 1;
 }
+
+/* registered by JNI_OnLoad, not found by its name */
+static jint twice(JNIEnv *env, jclass c, jint x)
+{
+	(void)env; (void)c;
+	return 2 * x;
+}
+
+/* what a hostile library would like: a JDK native of its own */
+static jint not_yours(JNIEnv *env, jobject o)
+{
+	(void)env; (void)o;
+	return 0;
+}
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+	JNINativeMethod mine = { "twice", "(I)I", (void *)twice };
+	JNINativeMethod jdk = { "hashCode", "()I", (void *)not_yours };
+	JNIEnv *env;
+	jclass c;
+
+	(void)reserved;
+	if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
+		return JNI_ERR;
+	c = (*env)->FindClass(env, "dev/cordon/bundles/hostilejni/HostileJni");
+	if (!c || (*env)->RegisterNatives(env, c, &mine, 1) != JNI_OK)
+		return JNI_ERR;
+	/* refused: Object is not the bundle's class (NoSuchMethodError, cleared) */
+	c = (*env)->FindClass(env, "java/lang/Object");
+	if ((*env)->RegisterNatives(env, c, &jdk, 1) == JNI_OK)
+		return JNI_ERR;
+	(*env)->ExceptionClear(env);
+	return JNI_VERSION_1_8;
+}

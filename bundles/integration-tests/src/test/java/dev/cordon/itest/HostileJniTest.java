@@ -71,6 +71,12 @@ class HostileJniTest {
     }
 
     @Test
+    void jniOnLoad_RegistersANative_OnlyOnTheBundlesOwnClasses() throws Exception {
+        assertEquals(42, call("twice", new Class<?>[] {int.class}, 21));
+        assertEquals(System.identityHashCode(hostile), hostile.hashCode(), "Object.hashCode is the JDK's");
+    }
+
+    @Test
     void tenArgumentsOfEveryKind_AnArrayWrittenBack_AndAString() throws Exception {
         int[] arr = {1, 2, 3};
         double got = (double) call("mix", new Class<?>[] {byte.class, short.class, char.class, int.class, long.class,

@@ -14,6 +14,9 @@ public final class HostileJni {
 
     public static native int echo(int x);
 
+    /** 2x, bound by the library's JNI_OnLoad with RegisterNatives (no Java_ symbol). */
+    public static native int twice(int x);
+
     /** GetArrayLength, from native code: one call back into the JVM. */
     public static native int arrayLength(int[] a);
 

@@ -64,6 +64,7 @@ final class JniDomain {
     private volatile boolean failedForGood;
     private Path library;
 
+    /** @param symbol its Java_* name; null for one the library registered itself (RegisterNatives) */
     private record Bound(NativeMethods.Method method, int index, String symbol) {
     }
 
@@ -268,6 +269,9 @@ final class JniDomain {
             current = start(library);
             restarts.incrementAndGet();
             for (Bound b : bound) {
+                if (b.symbol() == null) {
+                    continue; // JNI_OnLoad registers it again
+                }
                 int status = JniShim.hostBind(shim, b.index(), b.symbol(), b.method().descriptor());
                 if (status != 0) {
                     throw new DomainFailedException(name() + ": the restarted domain lacks " + b.symbol());
@@ -348,6 +352,40 @@ final class JniDomain {
             error.initCause(e);
             throw error;
         }
+    }
+
+    /**
+     * RegisterNatives from the library: {@code cls.name} (a native method the
+     * bundle's own class declares) now calls the domain; the index the domain
+     * keeps the function under. The same method registered again (JNI_OnLoad
+     * of a restarted domain) keeps its index.
+     */
+    synchronized int registerNative(Class<?> cls, String name, String descriptor) {
+        if (cls.getClassLoader() != loader || !declaresNative(cls, name, descriptor)) {
+            throw new NoSuchMethodError("Cordon: RegisterNatives from the domain of " + name() + ": "
+                    + cls.getName() + "." + name + descriptor + " is no native method of the bundle's own classes");
+        }
+        NativeMethods.Method m = new NativeMethods.Method(cls.getName(), name, descriptor);
+        for (Bound b : bound) {
+            if (b.method().equals(m)) {
+                return b.index();
+            }
+        }
+        int index = bound.size();
+        registerNative(m, index);
+        bound.add(new Bound(m, index, null));
+        return index;
+    }
+
+    private static boolean declaresNative(Class<?> cls, String name, String descriptor) {
+        for (java.lang.reflect.Method m : cls.getDeclaredMethods()) {
+            if (m.getName().equals(name) && java.lang.reflect.Modifier.isNative(m.getModifiers())
+                    && MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString()
+                            .equals(descriptor)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Class<?>[] parameterTypes(Object executable) {
