@@ -83,6 +83,16 @@ static jobject global_object(struct frame *f, int64_t h, unsigned kind)
 	return ref;
 }
 
+static jobject weak_object(struct frame *f, int64_t h)
+{
+	jobject weak = global_object(f, h, CORDON_JNI_WEAK);
+	jobject strong = weak ? (*f->env)->NewLocalRef(f->env, weak) : NULL;
+
+	if (strong)
+		frame_add_local(f, strong); /* freed with the frame */
+	return strong;
+}
+
 jobject frame_object(struct frame *f, int64_t h)
 {
 	int64_t i;
@@ -97,8 +107,11 @@ jobject frame_object(struct frame *f, int64_t h)
 		frame_violation(f, "stale or forged local reference 0x%llx", (unsigned long long)h);
 		return NULL;
 	case CORDON_JNI_GLOBAL:
+		return global_object(f, h, CORDON_JNI_GLOBAL);
 	case CORDON_JNI_WEAK:
-		return global_object(f, h, kind_of(h));
+		/* a strong local for this use, NULL once collected: HotSpot is
+		 * never handed a cleared weak where it expects an object */
+		return weak_object(f, h);
 	default:
 		frame_violation(f, "0x%llx is not an object reference (forged, or of another kind)",
 				(unsigned long long)h);

@@ -221,8 +221,11 @@ static int classes(struct frame *f, struct cordon_jni_req *req)
 		req->a[0] = (*env)->IsSameObject(env, a, b);
 		return 0;
 	case CORDON_JNI_ALLOC_OBJECT:
+		/* an object no constructor ran for: of the bundle's own classes only */
 		a = class_of(f, req->a[0]);
-		req->a[0] = a ? local(f, (*env)->AllocObject(env, a)) : 0;
+		if (a)
+			(*env)->CallVoidMethod(env, f->d->java, shim.check_allocatable, a);
+		req->a[0] = a && !(*env)->ExceptionCheck(env) ? local(f, (*env)->AllocObject(env, a)) : 0;
 		return 0;
 	case CORDON_JNI_MONITOR_ENTER:
 		a = object_of(f, req->a[0], NULL, "an object");

@@ -271,15 +271,17 @@ static int get_field_id(struct frame *f, struct cordon_jni_req *req, unsigned ch
 	e->cls = (*env)->NewGlobalRef(env, cls);
 	e->is_static = is_static;
 	e->letter = cordon_jni_field_letter(sig);
-	if (e->letter == 'L') {
-		reflected = (*env)->ToReflectedField(env, cls, id, is_static);
-		type = reflected ? (*env)->CallObjectMethod(env, f->d->java, shim.field_type, reflected) : NULL;
-		if (!type) {
-			free(e);
-			return 0;
-		}
-		e->type = (*env)->NewGlobalRef(env, type);
+	/* the Java side checks access (JNI would not) and names the type */
+	reflected = (*env)->ToReflectedField(env, cls, id, is_static);
+	type = reflected ? (*env)->CallObjectMethod(env, f->d->java, shim.field_type, reflected) : NULL;
+	if (!type) {
+		free(e);
+		return 0;
 	}
+	if (e->letter == 'L')
+		e->type = (*env)->NewGlobalRef(env, type);
+	(*env)->DeleteLocalRef(env, type);
+	(*env)->DeleteLocalRef(env, reflected);
 	req->a[0] = domain_add_field(f, e);
 	return 0;
 }

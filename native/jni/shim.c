@@ -40,6 +40,7 @@ static int resolve(JNIEnv *env)
 	shim.field_type = (*env)->GetMethodID(env, c, "fieldType", "(Ljava/lang/Object;)Ljava/lang/Class;");
 	shim.register_native = (*env)->GetMethodID(env, c, "registerNative",
 						   "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/String;)I");
+	shim.check_allocatable = (*env)->GetMethodID(env, c, "checkAllocatable", "(Ljava/lang/Class;)V");
 	shim.class_class = global_class(env, "java/lang/Class");
 	shim.string_class = global_class(env, "java/lang/String");
 	shim.throwable_class = global_class(env, "java/lang/Throwable");
@@ -51,7 +52,7 @@ static int resolve(JNIEnv *env)
 	shim.is_array = shim.class_class ? (*env)->GetMethodID(env, shim.class_class, "isArray", "()Z") : NULL;
 	return shim.acquire && shim.release && shim.failed && shim.violated && shim.timed_out &&
 	       shim.find_class && shim.parameter_types && shim.field_type && shim.register_native &&
-	       shim.class_class &&
+	       shim.check_allocatable && shim.class_class &&
 	       shim.string_class && shim.throwable_class && shim.object_array_class &&
 	       shim.byte_buffer_class && shim.is_array ? 0 : -1;
 }

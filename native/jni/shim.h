@@ -78,7 +78,7 @@ struct frame {
 struct shim_refs {
 	jclass domain_class;      /* dev.cordon.isolation.internal.jni.JniDomain */
 	jmethodID acquire, release, failed, violated, timed_out, find_class, parameter_types, field_type;
-	jmethodID register_native;
+	jmethodID register_native, check_allocatable;
 	jclass class_class, string_class, throwable_class, object_array_class, byte_buffer_class;
 	jclass prim_arrays[8];    /* [Z [B [C [S [I [J [F [D */
 	jmethodID is_array;

@@ -111,6 +111,27 @@ JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_segv(JNIEnv
 	*nowhere = 1;
 }
 
+/* what JNI alone would allow: the JDK's internal Unsafe, a String's bytes */
+JNIEXPORT jobject JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_internalUnsafe(JNIEnv *env, jclass c)
+{
+	jclass u = (*env)->FindClass(env, "jdk/internal/misc/Unsafe");
+	jmethodID get;
+
+	(void)c;
+	if (!u)
+		return NULL;
+	get = (*env)->GetStaticMethodID(env, u, "getUnsafe", "()Ljdk/internal/misc/Unsafe;");
+	return get ? (*env)->CallStaticObjectMethod(env, u, get) : NULL;
+}
+
+JNIEXPORT jobject JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_stringBytes(JNIEnv *env, jclass c, jstring s)
+{
+	jfieldID value = (*env)->GetFieldID(env, (*env)->GetObjectClass(env, s), "value", "[B");
+
+	(void)c;
+	return value ? (*env)->GetObjectField(env, s, value) : NULL;
+}
+
 /* registered by JNI_OnLoad, not found by its name */
 static jint twice(JNIEnv *env, jclass c, jint x)
 {

@@ -102,6 +102,19 @@ class HostileJniTest {
     }
 
     @Test
+    void whatOnlyJniWouldAllow_TheJdksInternals_AreRefused() throws Exception {
+        // the bundle's loader cannot even see it (NoClassDefFoundError); were it visible, its
+        // getUnsafe is public in a package not exported (IllegalAccessError)
+        LinkageError unsafe = assertThrows(LinkageError.class, () -> call("internalUnsafe", new Class<?>[0]));
+        assertTrue(unsafe.getMessage().contains("jdk/internal/misc/Unsafe")
+                || unsafe.getMessage().contains("jdk.internal.misc.Unsafe"), unsafe.toString());
+        IllegalAccessError value = assertThrows(IllegalAccessError.class,
+                () -> call("stringBytes", new Class<?>[] {String.class}, "secret"));
+        assertTrue(value.getMessage().contains("java.lang.String.value"), value.getMessage());
+        assertEquals(2, call("echo", new Class<?>[] {int.class}, 1), "the domain lives on");
+    }
+
+    @Test
     void aForgedHandle_EndsTheDomain_TheNextCallIsAnswered() throws Exception {
         assertEnds("forgedHandle", "forged", new Class<?>[0]);
     }

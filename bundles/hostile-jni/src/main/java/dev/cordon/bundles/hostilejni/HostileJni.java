@@ -30,6 +30,12 @@ public final class HostileJni {
     /** Throws IllegalArgumentException(why) from native code. */
     public static native void refuse(String why);
 
+    /** jdk.internal.misc.Unsafe.getUnsafe(), from native code. */
+    public static native Object internalUnsafe();
+
+    /** A String's private value array, from native code. */
+    public static native Object stringBytes(String s);
+
     public static native int forgedHandle();
 
     public static native int wrongKind();

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The methods the shim calls back ({@link #acquire}, {@link #release},
  * {@link #failed}, {@link #violated}, {@link #timedOut}, {@link #findClass},
- * {@link #parameterTypes}, {@link #fieldType}) are named in native/jni/shim.c.
+ * {@link #parameterTypes}, {@link #fieldType}, {@link #registerNative},
+ * {@link #checkAllocatable}) are named in native/jni/shim.c.
  */
 final class JniDomain {
     private static final Logger LOG = LoggerFactory.getLogger(JniDomain.class);
@@ -388,12 +389,45 @@ final class JniDomain {
         return false;
     }
 
+    /** GetMethodID's check and record: the parameter types of a method the bundle may call. */
     Class<?>[] parameterTypes(Object executable) {
-        return ((Executable) executable).getParameterTypes();
+        Executable e = (Executable) executable;
+        checkAccess(e.getDeclaringClass(), e.getModifiers(), e.toString());
+        return e.getParameterTypes();
     }
 
+    /** GetFieldID's check and record: the type of a field the bundle may use. */
     Class<?> fieldType(Object field) {
-        return ((Field) field).getType();
+        Field f = (Field) field;
+        checkAccess(f.getDeclaringClass(), f.getModifiers(), f.toString());
+        return f.getType();
+    }
+
+    /** AllocObject: an object no constructor ran for, of the bundle's own classes only. */
+    void checkAllocatable(Class<?> cls) {
+        if (cls.getClassLoader() != loader) {
+            throw new IllegalAccessError("Cordon: the domain of " + name() + " may not AllocObject " + cls.getName()
+                    + ": not the bundle's own class");
+        }
+    }
+
+    /**
+     * JNI ignores Java's access rules; a domain does not: it may use its own
+     * bundle's members, and public members of public classes in packages
+     * exported to the bundle, no more than the bundle's Java code could
+     * (jdk.internal.misc.Unsafe, a String's value: refused).
+     */
+    private void checkAccess(Class<?> declaring, int modifiers, String what) {
+        if (declaring.getClassLoader() == loader) {
+            return;
+        }
+        String pkg = declaring.getPackageName();
+        boolean exported = declaring.getModule().isExported(pkg, loader.getUnnamedModule());
+        if (!java.lang.reflect.Modifier.isPublic(modifiers) || !java.lang.reflect.Modifier.isPublic(
+                declaring.getModifiers()) || !exported) {
+            throw new IllegalAccessError("Cordon: the domain of " + name() + " may not use " + what
+                    + ": not the bundle's own, and not public in an exported package");
+        }
     }
 
     private Incarnation incarnationOf(long slot) {
