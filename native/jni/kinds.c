@@ -81,3 +81,27 @@ int cordon_jni_kinds_valid(const char *kinds)
 			return 0;
 	return 1;
 }
+
+int cordon_jni_mutf8_valid(const unsigned char *s, unsigned long long len)
+{
+	unsigned long long i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+
+		if (c >= 0x01 && c < 0x80) {
+			i++;
+		} else if ((c & 0xe0) == 0xc0) {
+			if (i + 1 >= len || (s[i + 1] & 0xc0) != 0x80)
+				return 0;
+			i += 2;
+		} else if ((c & 0xf0) == 0xe0) {
+			if (i + 2 >= len || (s[i + 1] & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80)
+				return 0;
+			i += 3;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jni/kinds.h"
 #include "jni/shim.h"
 
 /* What the JNI spec allows while an exception is pending (and the
@@ -27,31 +28,6 @@ static int allowed_while_pending(uint32_t op)
 	default:
 		return 0;
 	}
-}
-
-/* Modified UTF-8 as HotSpot reads it: no NUL byte, well-formed sequences. */
-int mutf8_valid(const unsigned char *s, uint64_t len)
-{
-	uint64_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-
-		if (c >= 0x01 && c < 0x80) {
-			i++;
-		} else if ((c & 0xe0) == 0xc0) {
-			if (i + 1 >= len || (s[i + 1] & 0xc0) != 0x80)
-				return 0;
-			i += 2;
-		} else if ((c & 0xf0) == 0xe0) {
-			if (i + 2 >= len || (s[i + 1] & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80)
-				return 0;
-			i += 3;
-		} else {
-			return 0;
-		}
-	}
-	return 1;
 }
 
 /*
@@ -83,7 +59,7 @@ const char *data_string(struct frame *f, unsigned char *data, uint64_t len, uint
 		frame_violation(f, "a string that does not end inside the request");
 		return NULL;
 	}
-	if (!mutf8_valid((unsigned char *)f->scratch, (uint64_t)((char *)nul - f->scratch))) {
+	if (!cordon_jni_mutf8_valid((unsigned char *)f->scratch, (uint64_t)((char *)nul - f->scratch))) {
 		frame_violation(f, "a string that is not modified UTF-8");
 		return NULL;
 	}

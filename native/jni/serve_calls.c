@@ -27,7 +27,7 @@ static int name_and_descriptor(struct frame *f, struct cordon_jni_req *req, unsi
 	n = strlen(all) + 1;
 	rest = all + n;
 	if (n >= req->data_len || !memchr(rest, 0, req->data_len - n) ||
-	    !mutf8_valid((const unsigned char *)rest, strlen(rest))) {
+	    !cordon_jni_mutf8_valid((const unsigned char *)rest, strlen(rest))) {
 		frame_violation(f, "a member lookup without a well-formed descriptor");
 		return -1;
 	}

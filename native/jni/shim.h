@@ -103,7 +103,6 @@ void frame_violation(struct frame *f, const char *fmt, ...) __attribute__((forma
 /* serve.c: one request of the domain; 0, or -1 when f->violation is set */
 int serve_request(struct frame *f, struct cordon_jni_req *req, unsigned char *data,
 		  uint64_t data_cap);
-int mutf8_valid(const unsigned char *s, uint64_t len);
 const char *data_string(struct frame *f, unsigned char *data, uint64_t len, uint64_t cap);
 
 /* serve_calls.c, serve_arrays.c, serve_objects.c */

@@ -81,8 +81,7 @@ void jh_fill_calls(struct JNINativeInterface_ *t);
 void jh_fill_arrays(struct JNINativeInterface_ *t);
 void jh_init_functions(void);
 
-/* threads.c: clone for threads, the filter's one widening */
-void jh_allow_threads(struct host *h);
+#include "jnihost/threads.h"
 
 /* worker.c; jh_register_native: RegisterNatives's method `fn` (a CORDON_STATUS_) */
 int jh_register_native(uint32_t fn, void *code, const char *descriptor);

@@ -15,7 +15,8 @@
 #include <errno.h>
 #include <sys/syscall.h>
 
-#include "jnihost/jnihost.h"
+#include "host/host.h"
+#include "jnihost/threads.h"
 #include "policy/bpf.h"
 
 #define CLONE_THREAD_FLAG 0x00010000u

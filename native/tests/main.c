@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 	test_vsys();
 	test_kctx_filter();
 	test_policy();
+	test_jni();
 	test_gate();
 	return summary() ? 1 : 0;
 }

@@ -16,5 +16,6 @@ void test_vsys(void);
 void test_gate(void);
 void test_kctx_filter(void);
 void test_policy(void);
+void test_jni(void);
 
 #endif
