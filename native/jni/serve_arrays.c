@@ -32,13 +32,27 @@ static int region_fits(struct frame *f, int64_t start, int64_t len, int size, ui
 	return 0;
 }
 
-#define REGION(T, t, get) \
-	(get ? (*env)->Get##T##ArrayRegion(env, (t##Array)a, (jsize)start, (jsize)len, (t *)data) \
-	     : (*env)->Set##T##ArrayRegion(env, (t##Array)a, (jsize)start, (jsize)len, (const t *)data))
+#define REGION(T, t) \
+	(get ? (*env)->Get##T##ArrayRegion(env, (t##Array)a, start, len, (t *)data) \
+	     : (*env)->Set##T##ArrayRegion(env, (t##Array)a, start, len, (const t *)data))
+
+/* Get or Set<T>ArrayRegion by letter; the JVM checks the array's bounds */
+static void move(JNIEnv *env, jobject a, char letter, jsize start, jsize len, unsigned char *data, int get)
+{
+	switch (letter) {
+	case 'Z': REGION(Boolean, jboolean); break;
+	case 'B': REGION(Byte, jbyte); break;
+	case 'C': REGION(Char, jchar); break;
+	case 'S': REGION(Short, jshort); break;
+	case 'I': REGION(Int, jint); break;
+	case 'J': REGION(Long, jlong); break;
+	case 'F': REGION(Float, jfloat); break;
+	case 'D': REGION(Double, jdouble); break;
+	}
+}
 
 static int region(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap)
 {
-	JNIEnv *env = f->env;
 	int get = req->op == CORDON_JNI_GET_ARRAY_REGION;
 	jclass cls = array_class(f, req->a[1]);
 	jobject a = cls ? object_of(f, req->a[0], cls, "an array of that type") : NULL;
@@ -51,18 +65,44 @@ static int region(struct frame *f, struct cordon_jni_req *req, unsigned char *da
 		frame_violation(f, "an array region whose data is not its length");
 		return -1;
 	}
-	switch ((char)req->a[1]) {
-	case 'Z': REGION(Boolean, jboolean, get); break;
-	case 'B': REGION(Byte, jbyte, get); break;
-	case 'C': REGION(Char, jchar, get); break;
-	case 'S': REGION(Short, jshort, get); break;
-	case 'I': REGION(Int, jint, get); break;
-	case 'J': REGION(Long, jlong, get); break;
-	case 'F': REGION(Float, jfloat, get); break;
-	case 'D': REGION(Double, jdouble, get); break;
-	}
+	move(f->env, a, (char)req->a[1], (jsize)start, (jsize)len, data, get);
 	req->data_len = get ? (uint64_t)len * size : 0;
 	req->a[0] = 0;
+	return 0;
+}
+
+/* GET_ARRAY_LENGTH: the length, the element letter, and with a1 set the
+ * first elements that fit (Get*ArrayElements saves a round trip) */
+static int length(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap)
+{
+	JNIEnv *env = f->env;
+	jobject a = object_of(f, req->a[0], NULL, "an array");
+	int with_data = req->a[1] != 0;
+	jclass cls;
+	jsize n;
+	int i, size, array;
+
+	req->data_len = 0;
+	req->a[2] = 0;
+	if (!a)
+		return -1;
+	cls = (*env)->GetObjectClass(env, a);
+	array = (*env)->CallBooleanMethod(env, cls, shim.is_array);
+	(*env)->DeleteLocalRef(env, cls);
+	if (!array)
+		return frame_violation(f, "GetArrayLength of an object that is no array"), -1;
+	req->a[0] = (*env)->GetArrayLength(env, a);
+	req->a[1] = 0; /* the element letter, 0 for references */
+	for (i = 0; i < 8; i++)
+		if ((*env)->IsInstanceOf(env, a, shim.prim_arrays[i]))
+			req->a[1] = LETTERS[i];
+	if (!with_data || !req->a[1])
+		return 0;
+	size = cordon_jni_kind_size((char)req->a[1]);
+	n = (jsize)(req->a[0] < (int64_t)(cap / size) ? req->a[0] : (int64_t)(cap / size));
+	move(env, a, (char)req->a[1], 0, n, data, 1);
+	req->a[2] = n;
+	req->data_len = (uint64_t)n * size;
 	return 0;
 }
 
@@ -216,27 +256,11 @@ static int buffers(struct frame *f, struct cordon_jni_req *req, unsigned char *d
 
 int serve_arrays(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap)
 {
-	JNIEnv *env = f->env;
-	jobject a;
-	jclass cls;
 	int rc;
 
 	switch (req->op) {
 	case CORDON_JNI_GET_ARRAY_LENGTH:
-		a = object_of(f, req->a[0], NULL, "an array");
-		if (!a)
-			return -1;
-		cls = (*env)->GetObjectClass(env, a);
-		rc = (*env)->CallBooleanMethod(env, cls, shim.is_array);
-		(*env)->DeleteLocalRef(env, cls);
-		if (!rc)
-			return frame_violation(f, "GetArrayLength of an object that is no array"), -1;
-		req->a[0] = (*env)->GetArrayLength(env, a);
-		req->a[1] = 0; /* the element letter, 0 for references */
-		for (rc = 0; rc < 8; rc++)
-			if ((*env)->IsInstanceOf(env, a, shim.prim_arrays[rc]))
-				req->a[1] = LETTERS[rc];
-		return 0;
+		return length(f, req, data, cap);
 	case CORDON_JNI_GET_ARRAY_REGION:
 	case CORDON_JNI_SET_ARRAY_REGION:
 		return region(f, req, data, cap);

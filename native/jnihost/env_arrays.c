@@ -18,8 +18,9 @@
 /* in front of every element copy: what Release needs to write it back */
 struct elems {
 	int64_t len;
+	unsigned char *pristine; /* the elements as they came, or NULL: write all back */
 	char letter;
-	char pad[7];
+	char pad[15];
 };
 _Static_assert(sizeof(struct elems) % 16 == 0, "elements 16-byte aligned, as malloc's");
 
@@ -68,33 +69,77 @@ static void move_region(JNIEnv *env, int get, int64_t array, char letter, int64_
 	} while (done < len);
 }
 
-/* letter 0: whatever the array holds (GetPrimitiveArrayCritical) */
+static size_t elem_size(char letter)
+{
+	return cordon_jni_kind_size(letter) ? (size_t)cordon_jni_kind_size(letter) : 1;
+}
+
+/*
+ * letter 0: whatever the array holds (GetPrimitiveArrayCritical). The
+ * length comes with the first elements; a pristine copy lets Release write
+ * back only the pieces the library changed.
+ */
 static void *get_elements(JNIEnv *env, jarray a, char letter, jboolean *is_copy)
 {
 	struct jh_worker *w = jh_of(env);
 	struct cordon_jni_req *r = jh_req(w, CORDON_JNI_GET_ARRAY_LENGTH);
-	int64_t len;
+	int64_t len, first;
 	struct elems *e;
+	size_t size, bytes;
 	char held;
 
 	r->a[0] = H(a);
+	r->a[1] = 1; /* and its first elements */
 	len = jh_send(w);
-	held = (char)((struct cordon_jni_req *)w->arena)->a[1];
+	held = (char)r->a[1];
+	first = r->a[2];
 	if (w->pending || len < 0)
 		return NULL;
 	if (!letter)
 		letter = held;
-	e = malloc(sizeof(*e) + (size_t)len * (size_t)(cordon_jni_kind_size(letter) ? cordon_jni_kind_size(letter) : 1));
+	size = elem_size(letter);
+	bytes = (size_t)len * size;
+	e = malloc(sizeof(*e) + bytes);
 	if (!e) {
 		out_of_memory(env, "Cordon: no memory in the domain for an array copy");
 		return NULL;
 	}
 	e->len = len;
 	e->letter = letter;
-	move_region(env, 1, H(a), letter, 0, len, e + 1);
+	if (letter == held && first >= 0 && first <= len && (uint64_t)first * size <= r->data_len) {
+		memcpy(e + 1, jh_data(w), (size_t)first * size);
+	} else {
+		first = 0;
+	}
+	if (first < len)
+		move_region(env, 1, H(a), letter, first, len - first, (char *)(e + 1) + first * size);
+	e->pristine = malloc(bytes ? bytes : 1);
+	if (e->pristine)
+		memcpy(e->pristine, e + 1, bytes);
 	if (is_copy)
 		*is_copy = JNI_TRUE;
 	return e + 1;
+}
+
+/* Writes back the pieces (a data area each) that differ from the pristine copy. */
+static void write_back(JNIEnv *env, jarray a, struct elems *e)
+{
+	size_t size = elem_size(e->letter);
+	int64_t step = (int64_t)(jh_data_cap(jh_of(env)) / size), at;
+
+	if (!e->pristine) {
+		move_region(env, 0, H(a), e->letter, 0, e->len, e + 1);
+		return;
+	}
+	for (at = 0; at < e->len; at += step) {
+		int64_t n = e->len - at < step ? e->len - at : step;
+		unsigned char *now = (unsigned char *)(e + 1) + at * size;
+
+		if (memcmp(now, e->pristine + at * size, (size_t)n * size)) {
+			move_region(env, 0, H(a), e->letter, at, n, now);
+			memcpy(e->pristine + at * size, now, (size_t)n * size);
+		}
+	}
 }
 
 static void release_elements(JNIEnv *env, jarray a, void *elems, jint mode)
@@ -105,9 +150,11 @@ static void release_elements(JNIEnv *env, jarray a, void *elems, jint mode)
 		return;
 	e = (struct elems *)elems - 1;
 	if (mode != JNI_ABORT)
-		move_region(env, 0, H(a), e->letter, 0, e->len, elems);
-	if (mode != JNI_COMMIT)
+		write_back(env, a, e);
+	if (mode != JNI_COMMIT) {
+		free(e->pristine);
 		free(e);
+	}
 }
 
 static void *GetPrimitiveArrayCritical(JNIEnv *env, jarray a, jboolean *c) { return get_elements(env, a, 0, c); }
@@ -351,6 +398,9 @@ static void *GetDirectBufferAddress(JNIEnv *env, jobject buf)
 	l->handle = H(buf);
 	l->copy = copy;
 	l->capacity = cap;
+	l->pristine = malloc(cap ? (size_t)cap : 1);
+	if (l->pristine)
+		memcpy(l->pristine, copy, (size_t)cap);
 	return copy;
 }
 

@@ -20,6 +20,7 @@
 struct lent {
 	int64_t handle;
 	unsigned char *copy;
+	unsigned char *pristine; /* as lent, or NULL: all of it goes back */
 	int64_t capacity;
 };
 

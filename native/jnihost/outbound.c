@@ -87,7 +87,8 @@ _Noreturn void jh_unsupported(struct jh_worker *w, int function)
 	_exit(1); /* not reached: the JVM gives no answer, it kills */
 }
 
-/* The end of a call: each lent buffer copied back into the JVM's, then freed. */
+/* The end of a call: each lent buffer's changed pieces copied back into the
+ * JVM's, then the copy freed. */
 void jh_return_lent(struct jh_worker *w)
 {
 	uint64_t cap = jh_data_cap(w);
@@ -99,7 +100,11 @@ void jh_return_lent(struct jh_worker *w)
 
 		for (off = 0; off < l->capacity; off += (int64_t)cap) {
 			int64_t n = l->capacity - off < (int64_t)cap ? l->capacity - off : (int64_t)cap;
-			struct cordon_jni_req *r = jh_req(w, CORDON_JNI_SET_BUFFER_REGION);
+			struct cordon_jni_req *r;
+
+			if (l->pristine && !memcmp(l->copy + off, l->pristine + off, (size_t)n))
+				continue;
+			r = jh_req(w, CORDON_JNI_SET_BUFFER_REGION);
 
 			r->a[0] = l->handle;
 			r->a[1] = off;
@@ -109,6 +114,7 @@ void jh_return_lent(struct jh_worker *w)
 			jh_send(w);
 		}
 		free(l->copy);
+		free(l->pristine);
 	}
 	w->nlent = 0;
 }
