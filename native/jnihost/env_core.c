@@ -11,6 +11,10 @@
 
 #include "jnihost/jnihost.h"
 
+#ifndef JNI_VERSION_24
+#error "cordon-jni-host needs the jni.h of JDK 25 (the JVM's JNIEnv table): set JAVA_HOME"
+#endif
+
 #define H(x) ((int64_t)(uintptr_t)(x))
 #define OBJ(x) ((jobject)(uintptr_t)(x))
 
