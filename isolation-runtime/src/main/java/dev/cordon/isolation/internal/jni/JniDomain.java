@@ -118,6 +118,12 @@ final class JniDomain {
         return bound.size();
     }
 
+    /** Is this the domain of that bundle's current class loader? */
+    boolean serves(Bundle other) {
+        BundleWiring wiring = other.adapt(BundleWiring.class);
+        return other.getBundleId() == bundle.getBundleId() && wiring != null && wiring.getClassLoader() == loader;
+    }
+
     long bundleId() {
         return bundle.getBundleId();
     }

@@ -151,8 +151,15 @@ public final class JniIsolation {
             throw Refusals.refusal(caller, call, library, "cannot read the library: " + e.getMessage());
         }
         String name = bundle.getSymbolicName();
-        JniDomain domain = domains.computeIfAbsent(name, n -> new JniDomain(bundle, policy, process,
-                context.getDataFile("jni-data/" + n).toPath()));
+        JniDomain domain = domains.compute(name, (n, old) -> {
+            if (old != null && old.serves(bundle)) {
+                return old;
+            }
+            if (old != null) {
+                old.stop(); // the bundle was updated or refreshed: its new classes need their own domain
+            }
+            return new JniDomain(bundle, policy, process, context.getDataFile("jni-data/" + n).toPath());
+        });
         boolean first = domain.library() == null;
         domain.load(copy);
         if (first) {
