@@ -333,8 +333,12 @@ final class JniDomain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!inc.dead()) {
+            // alive, yet its lane says otherwise: it broke the channel's protocol
+            inc.end("cordon-jni-host broke the lane's protocol");
+        }
         return new DomainFailedException(name() + ": domain ended: "
-                + (inc.deathReason != null ? inc.deathReason : "cordon-jni-host is gone"));
+                + (inc.deathReason != null ? inc.deathReason : "cordon-jni-host broke the lane's protocol"));
     }
 
     /** The domain broke a JNI rule (a forged handle, FatalError, ...): it is ended. */
