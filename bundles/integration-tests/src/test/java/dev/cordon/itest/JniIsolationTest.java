@@ -86,13 +86,13 @@ class JniIsolationTest {
 
     @Test
     @Order(3)
-    void eightThreadsAtOnce_OnFourLanes_GetTheirOwnResults() throws Exception {
-        try (CordonFramework osgi = start("jni-zstd-threads", ZSTD + ";backend=process;memory=256m;threads=4")) {
+    void sixteenThreadsAtOnce_OnEightLanes_GetTheirOwnResults_AndLeaveNoProcessOrFdBehind() throws Exception {
+        try (CordonFramework osgi = start("jni-zstd-threads", ZSTD + ";backend=process;memory=256m;threads=8")) {
             Zstd zstd = new Zstd(osgi);
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
             try {
                 List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-                for (int t = 0; t < 8; t++) {
+                for (int t = 0; t < 16; t++) {
                     byte[] input = ("thread " + t + " ").repeat(1000 + 500 * t).getBytes();
                     done.add(pool.submit(() -> {
                         for (int i = 0; i < 50; i++) {
@@ -108,7 +108,32 @@ class JniIsolationTest {
             } finally {
                 pool.shutdownNow();
             }
+            assertEquals(1, jniHosts(), "one cordon-jni-host serves the domain");
         }
+        assertEquals(0, jniHosts(), "the framework's stop ended the domain's process");
+        assertEquals(List.of(), channelFds(), "no channel fd is left open in the JVM");
+    }
+
+    private static long jniHosts() {
+        return ProcessHandle.current().children()
+                .filter(p -> p.info().command().map(c -> c.endsWith("cordon-jni-host")).orElse(false)).count();
+    }
+
+    private static List<String> channelFds() throws Exception {
+        List<String> open = new java.util.ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.contains("memfd:cordon")) {
+                        open.add(fd + " -> " + target);
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed while we looked
+                }
+            }
+        }
+        return open;
     }
 
     @Test
