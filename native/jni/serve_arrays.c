@@ -144,6 +144,10 @@ static int object_arrays(struct frame *f, struct cordon_jni_req *req)
 		init = frame_object(f, req->a[2]);
 		if (!cls || f->violation || req->a[0] < 0 || req->a[0] > INT32_MAX)
 			return frame_violation(f, "a bad NewObjectArray"), -1;
+		/* int.class and its kin have no array class of objects: HotSpot
+		 * would dereference nothing */
+		if ((*env)->CallBooleanMethod(env, cls, shim.is_primitive))
+			return frame_violation(f, "NewObjectArray of a primitive type"), -1;
 		if (init && !(*env)->IsInstanceOf(env, init, cls))
 			return frame_violation(f, "NewObjectArray's initial element is not of its class"), -1;
 		req->a[0] = frame_add_local(f, (*env)->NewObjectArray(env, (jsize)req->a[0], cls, init));

@@ -50,11 +50,13 @@ static int resolve(JNIEnv *env)
 		if (!(shim.prim_arrays[i] = global_class(env, arrays[i])))
 			return -1;
 	shim.is_array = shim.class_class ? (*env)->GetMethodID(env, shim.class_class, "isArray", "()Z") : NULL;
+	shim.is_primitive = shim.class_class ?
+		(*env)->GetMethodID(env, shim.class_class, "isPrimitive", "()Z") : NULL;
 	return shim.acquire && shim.release && shim.failed && shim.violated && shim.timed_out &&
 	       shim.find_class && shim.parameter_types && shim.field_type && shim.register_native &&
 	       shim.check_allocatable && shim.class_class &&
 	       shim.string_class && shim.throwable_class && shim.object_array_class &&
-	       shim.byte_buffer_class && shim.is_array ? 0 : -1;
+	       shim.byte_buffer_class && shim.is_array && shim.is_primitive ? 0 : -1;
 }
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)

@@ -81,7 +81,7 @@ struct shim_refs {
 	jmethodID register_native, check_allocatable;
 	jclass class_class, string_class, throwable_class, object_array_class, byte_buffer_class;
 	jclass prim_arrays[8];    /* [Z [B [C [S [I [J [F [D */
-	jmethodID is_array;
+	jmethodID is_array, is_primitive;
 };
 extern struct shim_refs shim;
 

@@ -96,6 +96,17 @@ JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_wrongType(J
 	return 0;
 }
 
+/* int.class, a public field away, as the element class of an object array */
+JNIEXPORT jobject JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_primitiveObjectArray(JNIEnv *env, jclass c)
+{
+	jclass integer = (*env)->FindClass(env, "java/lang/Integer");
+	jfieldID type = (*env)->GetStaticFieldID(env, integer, "TYPE", "Ljava/lang/Class;");
+	jclass int_class = (jclass)(*env)->GetStaticObjectField(env, integer, type);
+
+	(void)c;
+	return (*env)->NewObjectArray(env, 1, int_class, NULL);
+}
+
 JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_fatal(JNIEnv *env, jclass c)
 {
 	(void)c;

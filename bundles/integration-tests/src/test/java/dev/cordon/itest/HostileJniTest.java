@@ -130,6 +130,11 @@ class HostileJniTest {
     }
 
     @Test
+    void anObjectArrayOfAPrimitiveType_EndsTheDomain_NotTheJvm() throws Exception {
+        assertEnds("primitiveObjectArray", "NewObjectArray of a primitive type", new Class<?>[0]);
+    }
+
+    @Test
     void fatalError_EndsTheDomain_NotTheJvm() throws Exception {
         assertEnds("fatal", "FatalError: hostile: giving up", new Class<?>[0]);
     }

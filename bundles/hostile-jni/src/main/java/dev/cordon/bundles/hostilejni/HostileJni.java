@@ -42,6 +42,9 @@ public final class HostileJni {
 
     public static native int wrongType(String notAnArray);
 
+    /** NewObjectArray(1, int.class): what would crash HotSpot. */
+    public static native Object primitiveObjectArray();
+
     public static native void fatal();
 
     public static native void segv();
