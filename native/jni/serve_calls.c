@@ -278,6 +278,7 @@ static int get_field_id(struct frame *f, struct cordon_jni_req *req, unsigned ch
 		free(e);
 		return 0;
 	}
+	e->settable = (*env)->CallBooleanMethod(env, f->d->java, shim.settable, reflected);
 	if (e->letter == 'L')
 		e->type = (*env)->NewGlobalRef(env, type);
 	(*env)->DeleteLocalRef(env, type);
@@ -362,6 +363,11 @@ static int field(struct frame *f, struct cordon_jni_req *req)
 	if (req->op == CORDON_JNI_GET_FIELD) {
 		req->a[0] = get_value(f, e, obj, cls);
 		return 0;
+	}
+	if (!e->settable) {
+		/* JNI would write a final field of the JDK's (Boolean.TRUE); Java would not */
+		frame_violation(f, "Set*Field of a final field not of the bundle's own");
+		return -1;
 	}
 	return set_value(f, e, obj, cls, req->a[4]);
 }

@@ -41,6 +41,7 @@ static int resolve(JNIEnv *env)
 	shim.register_native = (*env)->GetMethodID(env, c, "registerNative",
 						   "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/String;)I");
 	shim.check_allocatable = (*env)->GetMethodID(env, c, "checkAllocatable", "(Ljava/lang/Class;)V");
+	shim.settable = (*env)->GetMethodID(env, c, "settable", "(Ljava/lang/Object;)Z");
 	shim.class_class = global_class(env, "java/lang/Class");
 	shim.string_class = global_class(env, "java/lang/String");
 	shim.throwable_class = global_class(env, "java/lang/Throwable");
@@ -54,7 +55,7 @@ static int resolve(JNIEnv *env)
 		(*env)->GetMethodID(env, shim.class_class, "isPrimitive", "()Z") : NULL;
 	return shim.acquire && shim.release && shim.failed && shim.violated && shim.timed_out &&
 	       shim.find_class && shim.parameter_types && shim.field_type && shim.register_native &&
-	       shim.check_allocatable && shim.class_class &&
+	       shim.check_allocatable && shim.settable && shim.class_class &&
 	       shim.string_class && shim.throwable_class && shim.object_array_class &&
 	       shim.byte_buffer_class && shim.is_array && shim.is_primitive ? 0 : -1;
 }

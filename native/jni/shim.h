@@ -40,6 +40,7 @@ struct field_entry {
 	jclass cls;        /* declaring class (global ref) */
 	jclass type;       /* the field's class, for 'L' */
 	int is_static;
+	int settable;      /* not final, or the bundle's own: Set*Field may */
 	char letter;
 };
 
@@ -78,7 +79,7 @@ struct frame {
 struct shim_refs {
 	jclass domain_class;      /* dev.cordon.isolation.internal.jni.JniDomain */
 	jmethodID acquire, release, failed, violated, timed_out, find_class, parameter_types, field_type;
-	jmethodID register_native, check_allocatable;
+	jmethodID register_native, check_allocatable, settable;
 	jclass class_class, string_class, throwable_class, object_array_class, byte_buffer_class;
 	jclass prim_arrays[8];    /* [Z [B [C [S [I [J [F [D */
 	jmethodID is_array, is_primitive;

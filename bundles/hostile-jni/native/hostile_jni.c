@@ -107,6 +107,17 @@ JNIEXPORT jobject JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_primitiv
 	return (*env)->NewObjectArray(env, 1, int_class, NULL);
 }
 
+/* Boolean.TRUE = Boolean.FALSE: public, and final */
+JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_falsifyTrue(JNIEnv *env, jclass c)
+{
+	jclass b = (*env)->FindClass(env, "java/lang/Boolean");
+	jfieldID t = (*env)->GetStaticFieldID(env, b, "TRUE", "Ljava/lang/Boolean;");
+	jfieldID f = (*env)->GetStaticFieldID(env, b, "FALSE", "Ljava/lang/Boolean;");
+
+	(void)c;
+	(*env)->SetStaticObjectField(env, b, t, (*env)->GetStaticObjectField(env, b, f));
+}
+
 JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_fatal(JNIEnv *env, jclass c)
 {
 	(void)c;

@@ -135,6 +135,12 @@ class HostileJniTest {
     }
 
     @Test
+    void aFinalFieldOfTheJdk_IsNotWritten_TheDomainEnds() throws Exception {
+        assertEnds("falsifyTrue", "final field", new Class<?>[0]);
+        assertTrue(Boolean.TRUE.booleanValue(), "Boolean.TRUE is still true");
+    }
+
+    @Test
     void fatalError_EndsTheDomain_NotTheJvm() throws Exception {
         assertEnds("fatal", "FatalError: hostile: giving up", new Class<?>[0]);
     }

@@ -45,6 +45,9 @@ public final class HostileJni {
     /** NewObjectArray(1, int.class): what would crash HotSpot. */
     public static native Object primitiveObjectArray();
 
+    /** Boolean.TRUE = Boolean.FALSE, from native code. */
+    public static native void falsifyTrue();
+
     public static native void fatal();
 
     public static native void segv();

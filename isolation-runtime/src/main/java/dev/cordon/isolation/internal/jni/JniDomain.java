@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>The methods the shim calls back ({@link #acquire}, {@link #release},
  * {@link #failed}, {@link #violated}, {@link #timedOut}, {@link #findClass},
  * {@link #parameterTypes}, {@link #fieldType}, {@link #registerNative},
- * {@link #checkAllocatable}) are named in native/jni/shim.c.
+ * {@link #checkAllocatable}, {@link #settable}) are named in native/jni/shim.c.
  */
 final class JniDomain {
     private static final Logger LOG = LoggerFactory.getLogger(JniDomain.class);
@@ -411,6 +411,13 @@ final class JniDomain {
         Field f = (Field) field;
         checkAccess(f.getDeclaringClass(), f.getModifiers(), f.toString());
         return f.getType();
+    }
+
+    /** Set*Field: the bundle's own fields, or any other that is not final (JNI would write those too). */
+    boolean settable(Object field) {
+        Field f = (Field) field;
+        return f.getDeclaringClass().getClassLoader() == loader
+                || !java.lang.reflect.Modifier.isFinal(f.getModifiers());
     }
 
     /** AllocObject: an object no constructor ran for, of the bundle's own classes only. */
