@@ -13,6 +13,7 @@
 #include "cordon/channel.h"
 
 struct cordon_image;
+struct bpf_insn;
 
 struct host_opts {
 	uint64_t memory;       /* RLIMIT_AS bytes, 0 = no limit */
@@ -37,6 +38,10 @@ struct host {
 	void *heap;
 	void *domain_init;     /* cordon_domain_init, called through host_call_export */
 	int landlocked;        /* Landlock enforced: path syscalls may pass */
+	/* cordon-jni-host's additions, run before the policy's program
+	 * (jnihost/threads.c); none in cordon-host */
+	const struct bpf_insn *filter_prefix;
+	unsigned filter_prefix_len;
 	pid_t pid, ppid;
 	pid_t tids[CORDON_MAX_SLOTS];
 };
@@ -60,6 +65,8 @@ void host_install_fault_handlers(struct host *h);
 int host_alt_stack(void);               /* per thread; 0 or -1 */
 
 /* sandbox.c, landlock.c, seccomp.c */
+void host_close_other_fds(void);        /* all but CORDON_HOST_FD */
+_Noreturn void host_watch_parent(struct host *h); /* exits once the JVM is gone */
 void host_limit_resources(struct host *h);
 void host_landlock(struct host *h);
 void host_seccomp(struct host *h);

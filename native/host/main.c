@@ -15,21 +15,12 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 
 #include "cordon/domain.h"
 #include "cordon/image.h"
 #include "host.h"
-
-static void close_other_fds(void)
-{
-	/* close_range has no musl wrapper in 1.2.3 */
-	syscall(SYS_close_range, 0, CORDON_HOST_FD - 1, 0);
-	syscall(SYS_close_range, CORDON_HOST_FD + 1, ~0u, 0);
-}
 
 static void load_image(struct host *h)
 {
@@ -66,24 +57,11 @@ static int init_domain(struct host *h)
 	return (int)host_call_export(h->domain_init, args);
 }
 
-/* The JVM ends us by marking slots DEAD; should it die without doing so,
- * we are reparented and notice here. */
-static _Noreturn void watch_parent(struct host *h)
-{
-	struct timespec second = { 1, 0 };
-
-	for (;;) {
-		nanosleep(&second, NULL);
-		if (getppid() != h->ppid)
-			_exit(0);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	static struct host h;
 
-	close_other_fds();
+	host_close_other_fds();
 	if (host_map_channel(&h))
 		return 1;
 	host_parse_args(&h, argc, argv);
@@ -104,5 +82,5 @@ int main(int argc, char **argv)
 	__atomic_store_n(&h.hdr->host_state, CORDON_HOST_READY, __ATOMIC_SEQ_CST);
 	futex_wake_shared(&h.hdr->host_state);
 	host_release_workers();
-	watch_parent(&h);
+	host_watch_parent(&h);
 }

@@ -1,11 +1,16 @@
 /*
  * Resource limits and no_new_privs: the first layers of the sandbox, set
- * while the host can still report failures freely.
+ * while the host can still report failures freely. Also the first and last
+ * steps of a host's life: only the channel's fd kept, and the watch on the
+ * JVM. Shared with cordon-jni-host (native/jnihost).
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "host.h"
 
@@ -34,4 +39,24 @@ void host_limit_resources(struct host *h)
 	/* also required by Landlock and by seccomp without CAP_SYS_ADMIN */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		host_fail(h, "no_new_privs: %s", strerror(errno));
+}
+
+void host_close_other_fds(void)
+{
+	/* close_range has no musl wrapper in 1.2.3 */
+	syscall(SYS_close_range, 0, CORDON_HOST_FD - 1, 0);
+	syscall(SYS_close_range, CORDON_HOST_FD + 1, ~0u, 0);
+}
+
+/* The JVM ends us by marking slots DEAD; should it die without doing so,
+ * we are reparented and notice here. */
+_Noreturn void host_watch_parent(struct host *h)
+{
+	struct timespec second = { 1, 0 };
+
+	for (;;) {
+		nanosleep(&second, NULL);
+		if (getppid() != h->ppid)
+			_exit(0);
+	}
 }

@@ -5,7 +5,8 @@
  * numbers and anything not granted fail with EPERM. Path syscalls pass only
  * when Landlock confines them; signals only towards this process itself;
  * mmap/mprotect only without PROT_EXEC: no new code, ever, after the image
- * is loaded.
+ * is loaded. cordon-jni-host puts its one widening in front
+ * (h->filter_prefix: threads, jnihost/threads.c).
  *
  * Constants: the seccomp uapi, spelled out because musl-gcc sees no kernel
  * headers.
@@ -45,10 +46,13 @@ void host_seccomp(struct host *h)
 
 	for (i = 0; i < h->nslots; i++)
 		tids[i] = (uint32_t)h->tids[i];
-	n = cordon_process_filter(&ctx, insn, MAX_INSNS);
+	if (h->filter_prefix_len > MAX_INSNS / 4)
+		host_fail(h, "seccomp: the filter's prefix is too long");
+	memcpy(insn, h->filter_prefix, h->filter_prefix_len * sizeof(insn[0]));
+	n = cordon_process_filter(&ctx, insn + h->filter_prefix_len, MAX_INSNS - h->filter_prefix_len);
 	if (n < 0)
 		host_fail(h, "seccomp: the filter could not be built: %s", strerror(-n));
-	prog.len = (unsigned short)n;
+	prog.len = (unsigned short)(n + (int)h->filter_prefix_len);
 	prog.filter = insn;
 	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
 	if (rc < 0)

@@ -28,6 +28,7 @@ int main(int argc, char **argv)
 	test_vsys();
 	test_kctx_filter();
 	test_policy();
+	test_jni();
 	test_gate();
 	test_x86_objdump();
 	test_verify();

@@ -21,5 +21,6 @@ void test_policy(void);
 void test_x86_objdump(void);
 void test_verify(void);
 void test_loader_confined(void);
+void test_jni(void);
 
 #endif

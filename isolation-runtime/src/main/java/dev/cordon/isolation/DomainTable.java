@@ -7,7 +7,7 @@ import java.util.List;
  * {@code ./cordon demo} print.
  */
 public final class DomainTable {
-    private static final String FORMAT = "%-4s %-28s %-10s %-11s %10s %7s %9s %10s%n";
+    private static final String FORMAT = "%-4s %-28s %-11s %-11s %10s %7s %9s %10s%n";
 
     private DomainTable() {
     }

@@ -43,6 +43,8 @@ public final class BenchMain {
                 .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                         "-Dcordon.bundles=" + System.getProperty("cordon.bundles"),
                         "-Dcordon.native=" + System.getProperty("cordon.native"),
+                        "-Dcordon.jni-bundles=" + System.getProperty("cordon.jni-bundles",
+                                Path.of("bundles/benchmarks/target/jni-bundles").toAbsolutePath().toString()),
                         "-Dcordon.log=WARN")
                 .resultFormat(ResultFormatType.JSON).result(json.toString())
                 .build();
@@ -67,6 +69,17 @@ public final class BenchMain {
         ratio(median, "emptyCall_mpkSoftwarePath", "emptyCall_plainFfm", "mpk gate SOFTWARE PATH (no WRPKRU) vs plain FFM");
         ratio(median, "emptyCall_mpk", "emptyCall_plainFfm", "mpk empty call (real keys) vs plain FFM");
         ratio(median, "inflate64k_mpk", "inflate64k_plainFfm", "mpk 64 KiB inflate vs plain FFM");
+        ratio(median, "zstdCompress1k_isolated", "zstdCompress1k_unisolated", "zstd-jni compress 1 KiB, process vs unisolated");
+        ratio(median, "zstdCompress1m_isolated", "zstdCompress1m_unisolated", "zstd-jni compress 1 MiB, process vs unisolated");
+        ratio(median, "lz4Compress64k_isolated", "lz4Compress64k_unisolated", "lz4-java compress 64 KiB, process vs unisolated");
+        ratio(median, "lz4Decompress64k_isolated", "lz4Decompress64k_unisolated", "lz4-java decompress 64 KiB, process vs unisolated");
+        targetRatio(median, "zstdCompress1m_isolated", "zstdCompress1m_unisolated", 1.1, "zstd 1 MiB on process <= 1.1x unisolated");
+        targetRatio(median, "lz4Compress64k_isolated", "lz4Compress64k_unisolated", 1.3, "lz4 compress 64 KiB on process <= 1.3x unisolated");
+        targetRatio(median, "lz4Decompress64k_isolated", "lz4Decompress64k_unisolated", 1.3, "lz4 decompress 64 KiB on process <= 1.3x unisolated");
+        if (median.containsKey("jniCallOneCallback_isolated") && median.containsKey("jniCall_isolated")) {
+            System.out.printf(Locale.ROOT, "  %-60s %10.2f us%n", "one JNI callback (GetArrayLength) from a process domain",
+                    median.get("jniCallOneCallback_isolated") - median.get("jniCall_isolated"));
+        }
         target(median, "emptyCall_process", 3_000, "ns", "process empty-call round trip <= 3 us");
         targetRatio(median, "emptyCall_mpkSoftwarePath", "emptyCall_plainFfm", 2.0,
                 "mpk gate software path <= 2x plain FFM");

@@ -1,10 +1,10 @@
 package dev.cordon.isolation.jni;
 
+import dev.cordon.isolation.internal.jni.JniIsolation;
+import dev.cordon.isolation.internal.jni.Refusals;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Path;
-import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkUtil;
 
 /**
  * The targets of the rewritten call sites. Each one has the stack effect of the
@@ -12,8 +12,9 @@ import org.osgi.framework.FrameworkUtil;
  * the weaver swaps one instruction for another; the calling class comes from
  * the stack, which is the class whose call site was rewritten.
  *
- * <p>Until JNI libraries run in domains (issue 12, next steps), every load is
- * refused: a library of an isolated bundle never runs unisolated.
+ * <p>{@code System.load*} and {@code Runtime.load*} go to the bundle's domain
+ * ({@link JniIsolation}); {@code SymbolLookup.libraryLookup} is refused: a
+ * library of an isolated bundle never runs unisolated.
  */
 public final class NativeLoads {
     /** The framework property that names the isolated bundles. */
@@ -26,22 +27,22 @@ public final class NativeLoads {
 
     /** Replaces {@code System.load(String)}. */
     public static void load(String path) {
-        throw refusal(STACK.getCallerClass(), "System.load", path);
+        JniIsolation.load(STACK.getCallerClass(), "System.load", path, false);
     }
 
     /** Replaces {@code System.loadLibrary(String)}, the path of Bundle-NativeCode too. */
     public static void loadLibrary(String name) {
-        throw refusal(STACK.getCallerClass(), "System.loadLibrary", name);
+        JniIsolation.load(STACK.getCallerClass(), "System.loadLibrary", name, true);
     }
 
     /** Replaces {@code Runtime.load(String)}. */
     public static void load(Runtime runtime, String path) {
-        throw refusal(STACK.getCallerClass(), "Runtime.load", path);
+        JniIsolation.load(STACK.getCallerClass(), "Runtime.load", path, false);
     }
 
     /** Replaces {@code Runtime.loadLibrary(String)}. */
     public static void loadLibrary(Runtime runtime, String name) {
-        throw refusal(STACK.getCallerClass(), "Runtime.loadLibrary", name);
+        JniIsolation.load(STACK.getCallerClass(), "Runtime.loadLibrary", name, true);
     }
 
     /** Replaces {@code SymbolLookup.libraryLookup(String, Arena)}: a dlopen into the JVM as well. */
@@ -54,15 +55,8 @@ public final class NativeLoads {
         throw refusal(STACK.getCallerClass(), "SymbolLookup.libraryLookup", String.valueOf(path));
     }
 
-    static UnsatisfiedLinkError refusal(Class<?> caller, String call, String library) {
-        return new UnsatisfiedLinkError("Cordon: " + call + "(\"" + library + "\") refused in " + caller.getName()
-                + ": bundle " + bundleName(caller) + " is isolated by " + PROPERTY
-                + ", and JNI libraries in domains are not implemented yet (issue 12); the library was not loaded."
-                + " To run the bundle unisolated, remove it from " + PROPERTY + ".");
-    }
-
-    private static String bundleName(Class<?> caller) {
-        Bundle bundle = FrameworkUtil.getBundle(caller);
-        return bundle == null ? "(none: " + caller.getClassLoader() + ")" : bundle.getSymbolicName();
+    private static UnsatisfiedLinkError refusal(Class<?> caller, String call, String library) {
+        return Refusals.refusal(caller, call, library, "a library loaded through " + call
+                + " is not isolated by Cordon yet (issue 12)");
     }
 }

@@ -44,7 +44,7 @@ public final class Backends {
      *
      * @throws IllegalArgumentException on a name that is no backend: a typo must not disable one unnoticed
      */
-    static Set<String> enabledNames(String enabled) {
+    public static Set<String> enabledNames(String enabled) {
         if (enabled == null || enabled.isBlank()) {
             return null;
         }

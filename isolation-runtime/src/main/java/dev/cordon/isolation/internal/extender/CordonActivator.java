@@ -38,10 +38,11 @@ public final class CordonActivator implements BundleActivator {
         } catch (IllegalArgumentException e) {
             throw new BundleException("Cordon: not started: " + e.getMessage(), BundleException.ACTIVATOR_ERROR);
         }
-        JniIsolation.start(context);
         NativeArtifacts natives = NativeArtifacts.unpack(context.getBundle());
+        JniIsolation.start(context, natives);
         background = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("cordon-restarter").factory());
         DomainRegistry registry = new DomainRegistry();
+        registry.alsoServe(JniIsolation.domains());
         DomainFactory factory = new DomainFactory(
                 Backends.selector(natives, context.getProperty(Backends.ENABLED_PROPERTY)), background, uids);
         // ACTIVE only: a bundle passes through STARTING first, and a refusal there would
@@ -65,6 +66,7 @@ public final class CordonActivator implements BundleActivator {
     @Override
     public void stop(BundleContext context) {
         tracker.close();
+        JniIsolation.stop();
         background.shutdownNow();
     }
 

@@ -10,7 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.osgi.framework.Bundle;
 
 /**
- * cordon-host and libcordon.so, which the runtime bundle carries under
+ * cordon-host and libcordon.so (and for JNI libraries in process domains,
+ * cordon-jni-host and libcordon-jni.so), which the runtime bundle carries under
  * native/ and unpacks into its data area (a JAR entry cannot be executed or
  * mapped).
  *
@@ -22,22 +23,25 @@ import org.osgi.framework.Bundle;
  * a later runtime with the same bytes loads that path again, which the
  * dynamic linker resolves to the library already loaded.
  */
-public record NativeArtifacts(Path host, Path library) {
+public record NativeArtifacts(Path host, Path library, Path jniHost, Path jniShim) {
     private static final String LOADED_PROPERTY = "dev.cordon.native.libcordon.";
 
     static NativeArtifacts unpack(Bundle runtime) throws IOException {
         Path dir = runtime.getDataFile("native").toPath();
         Files.createDirectories(dir);
         Path host = unpack(runtime, "native/bin/cordon-host", dir.resolve("cordon-host"));
+        Path jniHost = unpack(runtime, "native/bin/cordon-jni-host", dir.resolve("cordon-jni-host"));
+        // one shim per runtime bundle: its natives belong to this bundle's class loader
+        Path jniShim = unpack(runtime, "native/lib/libcordon-jni.so", dir.resolve("libcordon-jni.so"));
         String key = LOADED_PROPERTY + sha256(runtime, "native/lib/libcordon.so");
         synchronized (System.class) {
             String loaded = System.getProperty(key);
             if (loaded != null) {
-                return new NativeArtifacts(host, Path.of(loaded));
+                return new NativeArtifacts(host, Path.of(loaded), jniHost, jniShim);
             }
             Path library = unpack(runtime, "native/lib/libcordon.so", dir.resolve("libcordon.so"));
             System.setProperty(key, library.toString());
-            return new NativeArtifacts(host, library);
+            return new NativeArtifacts(host, library, jniHost, jniShim);
         }
     }
 
@@ -56,7 +60,8 @@ public record NativeArtifacts(Path host, Path library) {
 
     /** For tests and tools outside a framework: the native build's output directory. */
     public static NativeArtifacts inDirectory(Path nativeTarget) {
-        return new NativeArtifacts(nativeTarget.resolve("bin/cordon-host"), nativeTarget.resolve("lib/libcordon.so"));
+        return new NativeArtifacts(nativeTarget.resolve("bin/cordon-host"), nativeTarget.resolve("lib/libcordon.so"),
+                nativeTarget.resolve("bin/cordon-jni-host"), nativeTarget.resolve("lib/libcordon-jni.so"));
     }
 
     private static Path unpack(Bundle runtime, String entry, Path target) throws IOException {

@@ -23,7 +23,7 @@ class NativeLoadRewriterTest {
     private final NativeLoadRewriter rewriter = new NativeLoadRewriter(getClass().getClassLoader());
 
     @Test
-    void everyLoadForm_CallsNativeLoads_WhichRefusesNamingTheLibrary() throws Exception {
+    void everyLoadForm_CallsNativeLoads_WhichRefusesOutsideARuntime_NamingTheLibrary() throws Exception {
         Class<?> woven = woven();
         List<String[]> forms = List.of(
                 new String[] {"systemLoad", "System.load(\"/nonexistent/libsystem-load.so\")"},
