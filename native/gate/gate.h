@@ -214,6 +214,7 @@ struct cordon_mpk_domain {
 	int complete;                /* created: its region may be kept (warm.c) */
 	int reused;                  /* its region was kept for it: PROT_NONE until tagged */
 	int confined;                /* its image's __cordon_table is filled (layout.c) */
+	uintptr_t bad_target;        /* then: its __cordon_bad_target, where checks end */
 	struct gate_warm *warm;      /* what keeping its region needs, or NULL */
 	_Atomic int dead;
 	char reason[GATE_REASON];

@@ -81,6 +81,8 @@ static int confine(struct cordon_mpk_domain *d, char *err, size_t errlen)
 		snprintf(err, errlen, "image: %s%s%s", why, v.verdict.reason[0] ? ": " : "",
 			 v.verdict.reason);
 	d->confined = !rc;
+	if (!rc)
+		d->bad_target = (uintptr_t)v.bad_target;
 	return rc;
 }
 

@@ -172,11 +172,19 @@ static const char *code_name(int sig, int code)
 
 /* "native fault: SIGSEGV (SEGV_PKUERR) at 0x..., key 3, ip image+0x1234" */
 static void describe(char *buf, size_t len, struct cordon_mpk_domain *d, int sig,
-		     const siginfo_t *si, uintptr_t ip)
+		     const siginfo_t *si, uintptr_t ip, const ucontext_t *uc)
 {
 	uintptr_t lo = (uintptr_t)d->base, hi = lo + d->size;
 	int n;
 
+	if (sig == SIGILL && d->bad_target && ip == d->bad_target) {
+		/* a CHECK failed (CONFINEMENT.md): the target is r10 + r11 there */
+		snprintf(buf, len, "control-flow check: a branch or return to %#llx, which is "
+			 "not an instruction the verifier permits (the image's __cordon_bad_target)",
+			 (unsigned long long)(uc->uc_mcontext.gregs[REG_R10] +
+					      uc->uc_mcontext.gregs[REG_R11]));
+		return;
+	}
 	n = snprintf(buf, len, "native fault: %s (%s) at %p", sig_name(sig),
 		     code_name(sig, si->si_code), si->si_addr);
 	if (n < 0 || (size_t)n >= len)
@@ -298,7 +306,7 @@ int gate_domain_signal(struct gate_record *r, int sig, siginfo_t *si, ucontext_t
 	}
 	if ((is_fault(sig) && si->si_code > 0) ||
 	    (sig == SIGSYS && si->si_code != trap_code(d) && si->si_code > 0)) {
-		describe(reason, sizeof(reason), d, sig, si, ip);
+		describe(reason, sizeof(reason), d, sig, si, ip, uc);
 		return abort_call(r, uc, CORDON_CALL_FAULT, reason);
 	}
 	if (sig == SIGSYS && si->si_code == trap_code(d))
