@@ -141,10 +141,14 @@ record ResourceSnapshot(Map<String, Integer> fds, long hosts, long channelMappin
     }
 
     String deltas(ResourceSnapshot before) {
-        return String.format("fds %d -> %d, cordon-host children %d -> %d, channel mappings %d -> %d, threads %d -> %d,"
-                + " native (NMT less heap) %d -> %d KB, RSS %d -> %d KB, cordon-* temp entries %d -> %d",
+        List<String> added = new ArrayList<>(threads);
+        before.threads.forEach(added::remove);
+        return String.format("fds %d -> %d, cordon-host children %d -> %d, channel mappings %d -> %d, threads %d -> %d"
+                + " (new: %s), native (NMT less heap) %d -> %d KB, RSS %d -> %d KB (heap committed now %d KB),"
+                + " cordon-* temp entries %d -> %d",
                 before.fdCount(), fdCount(), before.hosts, hosts, before.channelMappings, channelMappings,
-                before.threads.size(), threads.size(), before.nativeKb, nativeKb, before.rssKb, rssKb,
+                before.threads.size(), threads.size(), added, before.nativeKb, nativeKb, before.rssKb, rssKb,
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024,
                 before.tempEntries.size(), tempEntries.size());
     }
 }
