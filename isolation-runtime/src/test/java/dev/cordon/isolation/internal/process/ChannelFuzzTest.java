@@ -64,7 +64,8 @@ class ChannelFuzzTest {
     private static final long WATCHDOG_MILLIS = DEADLINE_MILLIS + 20_000;
     private static final int CALLERS = 2;
     private static final int CALLS_EACH = 4;
-    private static final AtomicLong TOKENS = new AtomicLong(1);
+    /** Above the fill capacity: a token is never mistaken for a length that fits. */
+    private static final AtomicLong TOKENS = new AtomicLong(1_000);
 
     @FuzzTest(maxDuration = "60s")
     void channel(@NotNull byte[] input) throws Exception {

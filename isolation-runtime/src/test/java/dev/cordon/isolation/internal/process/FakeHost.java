@@ -266,6 +266,9 @@ final class FakeHost implements AutoCloseable {
             if (slot.get(JAVA_INT, S_OP) == OP_CALL && status == STATUS_OK && fnName(slot).equals("fill")) {
                 fillArena(slot, token);
             }
+            if (slot.get(JAVA_INT, S_OP) == OP_RESOLVE && status == STATUS_OK && result >= 0 && result < MAX_FUNCTIONS) {
+                resolved.put(resolvedName(slot), (int) result); // the JVM calls whatever index it was given
+            }
             slot.set(JAVA_LONG, S_RESULT, result);
             slot.set(JAVA_INT, S_STATUS, status);
             record(slot, token, status == STATUS_OK, result);
@@ -288,11 +291,14 @@ final class FakeHost implements AutoCloseable {
         /** Resolve: the next index for a new name; echo: its token; fill: a length that fits. */
         private long honestResult(MemorySegment slot) {
             if (slot.get(JAVA_INT, S_OP) == OP_RESOLVE) {
-                String name = slot.asSlice(SLOT_HEAD).getString(0, StandardCharsets.UTF_8);
-                return resolved.computeIfAbsent(name, n -> 10 + resolved.size());
+                return resolved.computeIfAbsent(resolvedName(slot), n -> 10 + resolved.size());
             }
             long token = slot.get(JAVA_LONG, S_ARGS);
             return fnName(slot).equals("fill") ? Math.floorMod(token, FILL_CAPACITY + 1) : token;
+        }
+
+        private static String resolvedName(MemorySegment slot) {
+            return slot.asSlice(SLOT_HEAD).getString(0, StandardCharsets.UTF_8);
         }
 
         private String fnName(MemorySegment slot) {
