@@ -26,6 +26,11 @@ public final class Libc {
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_NORESERVE = 0x4000;
     public static final int MFD_CLOEXEC = 1;
+    private static final int MFD_ALLOW_SEALING = 2;
+    private static final int F_ADD_SEALS = 1033;
+    private static final int F_SEAL_SEAL = 1;
+    private static final int F_SEAL_SHRINK = 2;
+    private static final int F_SEAL_GROW = 4;
     private static final long SYS_FUTEX = 202;
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
@@ -39,6 +44,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle FTRUNCATE = errnoCapturing("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FCNTL = errnoCapturing("fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle MMAP = errnoCapturing("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle MUNMAP = plain("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
@@ -82,10 +89,11 @@ public final class Libc {
         }
     }
 
+    /** A close-on-exec memfd that can be sealed ({@link #sealSize}). */
     public static int memfdCreate(String name) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC);
+            int fd = (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC | MFD_ALLOW_SEALING);
             if (fd < 0) {
                 throw failure("memfd_create", state);
             }
@@ -107,6 +115,25 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new IOException("ftruncate", t);
+        }
+    }
+
+    /**
+     * Fixes a memfd's size for good: no process that holds it can shrink it
+     * (which would turn every access to our mapping past the new end into
+     * SIGBUS), grow it, or lift the seals.
+     */
+    public static void sealSize(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
+            if ((int) FCNTL.invokeExact(state, fd, F_ADD_SEALS, seals) != 0) {
+                throw failure("fcntl(F_ADD_SEALS)", state);
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("fcntl(F_ADD_SEALS)", t);
         }
     }
 

@@ -16,6 +16,7 @@ final class ChannelLayout {
     static final int MAX_SLOTS = 64;
     static final long SLOT_HEAD = 256;
     static final int ERROR_LEN = 256;
+    static final int MAX_FUNCTIONS = 256;
 
     // struct cordon_channel_header
     static final long H_MAGIC = 0;

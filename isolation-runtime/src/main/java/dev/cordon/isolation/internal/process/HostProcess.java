@@ -61,6 +61,7 @@ final class HostProcess implements Sandbox {
         try {
             fd = Libc.memfdCreate("cordon:" + spec.name());
             Libc.ftruncate(fd, size);
+            Libc.sealSize(fd); // a host that could shrink the channel could crash the JVM
             // Scoped to the shared arena: once it is closed, a caller still holding a slot gets
             // IllegalStateException instead of touching unmapped memory. Closing unmaps.
             channel = Libc.mmap(size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd)
@@ -201,6 +202,18 @@ final class HostProcess implements Sandbox {
 
     DomainFailedException failure() {
         return HostSlot.dead(spec.name(), deathReason.get() != null ? deathReason.get() : "cordon-host is gone");
+    }
+
+    /**
+     * The host wrote what the protocol does not allow: it is ended as a fault
+     * would end it (the domain is reported failed and restarts per policy).
+     * A reason already set means the JVM itself marked the slots dead.
+     */
+    DomainFailedException broken(String what) {
+        if (deathReason.get() == null) {
+            kill("cordon-host broke the channel protocol: " + what);
+        }
+        return failure();
     }
 
     DomainTimeoutException deadlinePassed() {

@@ -4,7 +4,6 @@ import static dev.cordon.isolation.internal.process.ChannelLayout.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.cordon.isolation.DomainException;
 import dev.cordon.isolation.DomainFailedException;
 import dev.cordon.isolation.internal.backend.Lane;
 import dev.cordon.isolation.internal.nativelib.Libc;
@@ -66,7 +65,8 @@ final class HostSlot implements Lane {
         long result = slot.get(JAVA_LONG, S_RESULT);
         release();
         if (status != STATUS_OK) {
-            throw new DomainException(host.name() + ": cordon-host refused the call: " + statusName(status));
+            // the JVM sends only resolved functions and offsets inside the arena
+            throw host.broken("it refused a call the JVM had checked: " + statusName(status));
         }
         return result;
     }
@@ -96,9 +96,8 @@ final class HostSlot implements Lane {
         if (status == STATUS_NO_SYMBOL) {
             return -1;
         }
-        if (status != STATUS_OK || result < 0 || result >= 256) {
-            throw new DomainException(host.name() + ": bad answer to resolve(" + symbol + "): "
-                    + statusName(status) + ", " + result);
+        if (status != STATUS_OK || result < 0 || result >= MAX_FUNCTIONS) {
+            throw host.broken("its answer to resolve(" + symbol + ") was " + statusName(status) + ", " + result);
         }
         return (int) result;
     }
@@ -117,7 +116,7 @@ final class HostSlot implements Lane {
     private void roundTrip(long timeoutNanos) {
         // CONCURRENCY: publish the request, then look for a sleeping host.
         if (!INT.compareAndSet(slot, S_STATE, SLOT_IDLE, SLOT_REQUEST)) {
-            throw host.failure();
+            throw unexpected((int) INT.getVolatile(slot, S_STATE), "idle");
         }
         if ((int) INT.getVolatile(slot, S_HOST_WAITING) != 0) {
             Libc.futexWake(state);
@@ -133,8 +132,13 @@ final class HostSlot implements Lane {
             s = (int) INT.getVolatile(slot, S_STATE);
         }
         if (s != SLOT_DONE) {
-            throw host.failure();
+            throw unexpected(s, "done");
         }
+    }
+
+    /** DEAD is the JVM's word for a host that is gone; any other surprise is the host's doing. */
+    private DomainFailedException unexpected(int s, String wanted) {
+        return host.broken("slot state " + s + " where the protocol has it " + wanted);
     }
 
     private int spin(long start) {
