@@ -21,9 +21,15 @@ public final class ChildProcesses {
     private static final MethodHandle WAITPID = plain("waitpid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final long SYS_PIDFD_OPEN = 434;
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424;
     private static final MethodHandle SYSCALL_INT = LINKER.downcallHandle(
             LINKER.defaultLookup().find("syscall").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(1));
+    /** pidfd_send_signal(pidfd, sig, info, flags): all four, so info and flags are 0, not stale registers. */
+    private static final MethodHandle SYSCALL_SIGNAL = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("syscall").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
             Linker.Option.firstVariadicArg(1));
     private static final MethodHandle EPOLL_CREATE1 = plain("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_CTL = plain("epoll_ctl",
@@ -47,6 +53,20 @@ public final class ChildProcesses {
 
     private static MethodHandle plain(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd);
+    }
+
+    /**
+     * Sends {@code signal} to the process of {@code pidfd}: unlike kill(2) by pid,
+     * it can never reach another process that has taken the pid since the child
+     * was reaped. Returns 0 or -1 (ESRCH once the child is gone).
+     */
+    public static int pidfdKill(int pidfd, int signal) {
+        try {
+            return (int) (long) SYSCALL_SIGNAL.invokeExact(SYS_PIDFD_SEND_SIGNAL, pidfd, signal,
+                    MemorySegment.NULL, 0);
+        } catch (Throwable t) {
+            return -1;
+        }
     }
 
     /** A pidfd for child {@code pid} (Linux 5.3+), or -1. */

@@ -43,6 +43,13 @@ final class HostProcess implements Sandbox {
     private final List<HostSlot> slots = new ArrayList<>();
     private final LanePool<HostSlot> lanes;
     private final int pid;
+    /**
+     * The host's own pidfd, for kills: a kill by pid just after the reaper's
+     * waitpid, before {@link #reaped} counts down, could reach a process that has
+     * taken the pid since. -1 where pidfds are missing (Linux before 5.3), where
+     * that window remains. CONCURRENCY: guarded by itself; closed once, last.
+     */
+    private final int[] killHandle = {-1};
     private final long memoryBytes;
     private final AtomicReference<String> deathReason = new AtomicReference<>();
     private final CountDownLatch reaped = new CountDownLatch(1);
@@ -69,6 +76,7 @@ final class HostProcess implements Sandbox {
             // spawn first: the host's exec overlaps our copying of the image, and it
             // waits for the header's version word, which writeHeader stores last
             pid = backend.library().spawnHost(backend.hostBinary(), hostArguments(size), fd);
+            killHandle[0] = ChildProcesses.pidfdOpen(pid); // a child not yet reaped: its pid is still its own
             writeHeader(nslots, stride, slotsOffset, imageOffset);
         } catch (IOException e) {
             if (fd >= 0) {
@@ -250,8 +258,21 @@ final class HostProcess implements Sandbox {
     @Override
     public void kill(String reason) {
         deathReason.compareAndSet(null, reason);
-        if (reaped.getCount() > 0) {
-            ChildProcesses.kill(pid, ChildProcesses.SIGKILL);
+        synchronized (killHandle) {
+            if (killHandle[0] >= 0) {
+                ChildProcesses.pidfdKill(killHandle[0], ChildProcesses.SIGKILL); // ESRCH once gone: harmless
+            } else if (reaped.getCount() > 0) {
+                ChildProcesses.kill(pid, ChildProcesses.SIGKILL);
+            }
+        }
+    }
+
+    private void closeKillHandle() {
+        synchronized (killHandle) {
+            if (killHandle[0] >= 0) {
+                Libc.close(killHandle[0]);
+                killHandle[0] = -2; // closed: never by pid again either, the host is reaped
+            }
         }
     }
 
@@ -278,6 +299,7 @@ final class HostProcess implements Sandbox {
         if (!HostReaper.reapHere(pid)) {
             awaitReaped();
         }
+        closeKillHandle();
         UNMAPPER.execute(this::closeQuietly);
     }
 
