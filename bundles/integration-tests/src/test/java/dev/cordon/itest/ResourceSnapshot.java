@@ -121,9 +121,11 @@ record ResourceSnapshot(Map<String, Integer> fds, long hosts, long channelMappin
         if (channelMappings > before.channelMappings) {
             leaks.add("channel mappings: " + before.channelMappings + " -> " + channelMappings);
         }
-        if (threads.size() > before.threads.size() + threadMargin) {
-            List<String> added = new ArrayList<>(threads);
-            before.threads.forEach(added::remove);
+        // by name, not by count: a thread of an earlier test that ends meanwhile must
+        // not hide one this run left behind
+        List<String> added = new ArrayList<>(threads);
+        before.threads.forEach(added::remove);
+        if (added.size() > threadMargin) {
             leaks.add("threads: " + before.threads.size() + " -> " + threads.size() + ", new: " + added);
         }
         if (before.nativeKb >= 0 && nativeKb - before.nativeKb > nativeMarginKb) {
