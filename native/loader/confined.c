@@ -13,21 +13,6 @@
 #include "cordon/verify.h"
 #include "loader.h"
 
-static const struct seg *only_exec_segment(const struct cordon_image *img)
-{
-	const struct seg *found = NULL;
-	unsigned i;
-
-	for (i = 0; i < img->nseg; i++) {
-		if (!(img->seg[i].flags & PF_X))
-			continue;
-		if (found)
-			return NULL;
-		found = &img->seg[i];
-	}
-	return found;
-}
-
 int loader_verify(struct cordon_image *img, struct msg *m)
 {
 	struct cordon_verify_span span;
@@ -39,7 +24,7 @@ int loader_verify(struct cordon_image *img, struct msg *m)
 
 	if (!img->has_abi_note || !(img->abi_flags & CORDON_ABI_CONFINED))
 		return 0;
-	text = only_exec_segment(img);
+	text = loader_exec_segment(img);
 	if (!text)
 		return loader_bad(m, "a confined image has exactly one executable segment");
 	code = loader_at(img, text->vaddr, text->memsz, PF_X);

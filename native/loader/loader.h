@@ -128,6 +128,7 @@ int loader_inspect(struct cordon_image *img, struct msg *m);
  * then make it read-only */
 typedef int (*loader_targets_fn)(void *ctx, const unsigned char *code, size_t span,
 				 unsigned char *bitmap);
+const struct seg *loader_exec_segment(const struct cordon_image *img);
 /* 1 unless p lies in a filled table's span off every permitted target */
 int loader_may_enter(const struct cordon_image *img, const unsigned char *p);
 int loader_fill_table(const struct cordon_image *img, uint64_t exit0,

@@ -188,3 +188,20 @@ void loader_unmap(struct cordon_image *img)
 		munmap(img->region, img->span);
 	img->region = NULL;
 }
+
+/* A confined image's one executable segment (the span its thunks check and
+ * the verifier decodes), or NULL when there is none or more than one. */
+const struct seg *loader_exec_segment(const struct cordon_image *img)
+{
+	const struct seg *found = NULL;
+	unsigned i;
+
+	for (i = 0; i < img->nseg; i++) {
+		if (!(img->seg[i].flags & PF_X))
+			continue;
+		if (found)
+			return NULL;
+		found = &img->seg[i];
+	}
+	return found;
+}

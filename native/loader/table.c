@@ -13,22 +13,6 @@
 #include "cordon/image_abi.h"
 #include "loader.h"
 
-/* The one executable segment: the span the thunks check against. */
-static const struct seg *exec_segment(const struct cordon_image *img)
-{
-	const struct seg *found = NULL;
-	unsigned i;
-
-	for (i = 0; i < img->nseg; i++) {
-		if (!(img->seg[i].flags & PF_X))
-			continue;
-		if (found)
-			return NULL;
-		found = &img->seg[i];
-	}
-	return found;
-}
-
 /* RELRO's whole pages are read-only already (map.c's final_prot): a table
  * there would fault the loader's own writes. */
 static int in_relro(const struct cordon_image *img, uint64_t va, uint64_t size)
@@ -51,7 +35,7 @@ int loader_fill_table(const struct cordon_image *img, uint64_t exit0,
 		      loader_targets_fn targets, void *ctx, uint64_t *table_vaddr,
 		      uint64_t *table_size, struct msg *m)
 {
-	const struct seg *text = exec_segment(img);
+	const struct seg *text = loader_exec_segment(img);
 	unsigned char *table, *code, *bad;
 	uint64_t size, off, i, filled;
 
@@ -98,7 +82,7 @@ int loader_fill_table(const struct cordon_image *img, uint64_t exit0,
  */
 int loader_may_enter(const struct cordon_image *img, const unsigned char *p)
 {
-	const struct seg *text = exec_segment(img);
+	const struct seg *text = loader_exec_segment(img);
 	const unsigned char *code, *bitmap;
 	uint64_t off;
 
