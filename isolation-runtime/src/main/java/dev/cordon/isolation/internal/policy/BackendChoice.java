@@ -18,11 +18,13 @@ public enum BackendChoice {
             "what its policy grants: the system calls of its groups and, with files=data,"
             + " its data directory; it runs with the JVM's uid"),
     MPK("accidental faults, hangs and wild pointers",
-            "code written to attack it: such code can reach PKRU 0 through gadgets outside the domain"
-            + " (README, known limits)"),
+            "code written to attack it when its image is unverified (run only by dev.cordon.unverified):"
+            + " such code can reach PKRU 0 through gadgets outside the domain; nor, verified or not,"
+            + " Spectre-class side channels (README, known limits)"),
     USWITCH("accidental faults, hangs and wild pointers; its file system calls see only its own kernel context",
-            "code written to attack it: such code can reach PKRU 0 through gadgets outside the domain"
-            + " (README, known limits)"),
+            "code written to attack it when its image is unverified (run only by dev.cordon.unverified):"
+            + " such code can reach PKRU 0 through gadgets outside the domain; nor, verified or not,"
+            + " Spectre-class side channels (README, known limits)"),
     /** The first of {@link #AUTO_ORDER} that is enabled and can run here. */
     AUTO("", "");
 
