@@ -91,6 +91,6 @@ public final class MpkBackend implements Backend {
         LOG.warn("Cordon: " + spec.name() + ": UNVERIFIED image on " + label() + ", allowed by "
                 + UnverifiedImages.PROPERTY + ": it contains faults and native code that does not know it is in a"
                 + " domain, NOT code written to attack Cordon, which can escape by jumping to a WRPKRU/XRSTOR"
-                + " outside the gate (glibc, ld.so, JIT code): README, known limits");
+                + " outside the gate (glibc, ld.so, JIT code): native/README.md, known limits");
     }
 }
