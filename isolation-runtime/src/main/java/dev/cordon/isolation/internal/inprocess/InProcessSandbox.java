@@ -26,9 +26,13 @@ final class InProcessSandbox implements Sandbox {
     /**
      * Every gated function, through libcordon's cordon_direct_call: six words
      * and the function in, one word out. A confined image's return may leave
-     * it only to that call's return label (native/CONFINEMENT.md).
+     * it only to that call's return label (native/CONFINEMENT.md). Unbound
+     * and constant, so that the JIT inlines the downcall.
      */
-    private final MethodHandle gateAbi;
+    private static final MethodHandle GATE_ABI = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+
+    private final MemorySegment directCall;
 
     private final LibCordon library;
     private final DomainSpec spec;
@@ -42,8 +46,7 @@ final class InProcessSandbox implements Sandbox {
     InProcessSandbox(LibCordon library, DomainSpec spec) throws DomainStartException {
         this.library = library;
         this.spec = spec;
-        gateAbi = LINKER.downcallHandle(library.directCall(), FunctionDescriptor.of(JAVA_LONG,
-                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+        directCall = library.directCall();
         try {
             image = library.loadImage(spec.image());
             library.confineForDirectCalls(image);
@@ -69,8 +72,8 @@ final class InProcessSandbox implements Sandbox {
             throw new DomainStartException(spec.name() + ": image has no cordon_domain_init (not built by cordon-cc?)");
         }
         try {
-            int rc = (int) (long) gateAbi.invokeExact(heap.address(), heap.byteSize(), errnoLocation().address(),
-                    0L, 0L, 0L, init);
+            int rc = (int) (long) GATE_ABI.invokeExact(directCall, heap.address(), heap.byteSize(),
+                    errnoLocation().address(), 0L, 0L, 0L, init);
             if (rc != 0) {
                 throw new DomainStartException(spec.name() + ": cordon_domain_init failed (" + rc + ")");
             }
@@ -161,7 +164,7 @@ final class InProcessSandbox implements Sandbox {
         public long call(int fn, long[] args, int arenaMask, long timeoutNanos) {
             long base = arena.address();
             try {
-                return (long) gateAbi.invokeExact(Lane.argument(args, 0, arenaMask, base),
+                return (long) GATE_ABI.invokeExact(directCall, Lane.argument(args, 0, arenaMask, base),
                         Lane.argument(args, 1, arenaMask, base), Lane.argument(args, 2, arenaMask, base),
                         Lane.argument(args, 3, arenaMask, base), Lane.argument(args, 4, arenaMask, base),
                         Lane.argument(args, 5, arenaMask, base), functions.get(fn));
