@@ -31,5 +31,5 @@ int cordon_direct_confine(struct cordon_image *img, char *err, size_t errlen)
 	if (rc && err && errlen)
 		snprintf(err, errlen, "%s%s%s", why, v.verdict.reason[0] ? ": " : "",
 			 v.verdict.reason);
-	return rc;
+	return rc ? rc : 1;
 }

@@ -15,11 +15,12 @@ struct cordon_image;
 int64_t cordon_direct_call(int64_t a0, int64_t a1, int64_t a2, int64_t a3, int64_t a4,
 			   int64_t a5, const void *fn);
 
-/* Before any code of the image runs: a confined (verified) image's table
- * gets the verifier's targets and cordon_direct_call's return label; an
- * unconfined one is left as it is. 0, or a negative errno with the reason
- * in err. A confined image's errno is then one per image, not per thread:
- * it cannot call out of its span for the caller's. */
+/* Before any code of the image runs: an image with a __cordon_table gets
+ * the verifier's targets and cordon_direct_call's return label in it, and
+ * 1 is returned; an unconfined one is left as it is: 0. A negative errno,
+ * with the reason in err, refuses the image. A confined image must get no
+ * errno location from the caller (cordon_domain_init): it cannot call out
+ * of its span, so its errno is one per image, not per thread. */
 int cordon_direct_confine(struct cordon_image *img, char *err, size_t errlen);
 
 #endif

@@ -49,10 +49,10 @@ final class InProcessSandbox implements Sandbox {
         directCall = library.directCall();
         try {
             image = library.loadImage(spec.image());
-            library.confineForDirectCalls(image);
+            boolean confined = library.confineForDirectCalls(image);
             heap = Libc.mmap(spec.policy().memoryBytes(), Libc.PROT_READ | Libc.PROT_WRITE,
                     Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1);
-            initRuntime();
+            initRuntime(confined);
             List<InProcessLane> list = new ArrayList<>();
             for (int i = 0; i < spec.policy().threads(); i++) {
                 MemorySegment arena = Libc.mmap(spec.policy().arenaBytes(), Libc.PROT_READ | Libc.PROT_WRITE,
@@ -66,14 +66,14 @@ final class InProcessSandbox implements Sandbox {
         }
     }
 
-    private void initRuntime() throws DomainStartException {
+    private void initRuntime(boolean confined) throws DomainStartException {
         MemorySegment init = library.symbol(image, "cordon_domain_init");
         if (init.address() == 0) {
             throw new DomainStartException(spec.name() + ": image has no cordon_domain_init (not built by cordon-cc?)");
         }
         try {
             int rc = (int) (long) GATE_ABI.invokeExact(directCall, heap.address(), heap.byteSize(),
-                    errnoLocation().address(), 0L, 0L, 0L, init);
+                    errnoLocation(confined).address(), 0L, 0L, 0L, init);
             if (rc != 0) {
                 throw new DomainStartException(spec.name() + ": cordon_domain_init failed (" + rc + ")");
             }
@@ -90,8 +90,8 @@ final class InProcessSandbox implements Sandbox {
      * in glibc's (on its pointer guard): it keeps one errno of its own, for
      * all threads.
      */
-    private MemorySegment errnoLocation() {
-        if (library.verified(image)) {
+    private static MemorySegment errnoLocation(boolean confined) {
+        if (confined) {
             return MemorySegment.NULL;
         }
         return LINKER.defaultLookup().find("__errno_location").orElseThrow();

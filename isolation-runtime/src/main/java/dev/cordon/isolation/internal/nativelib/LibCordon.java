@@ -23,7 +23,6 @@ public final class LibCordon {
     private final MethodHandle imageSymbol;
     private final MethodHandle imageUnload;
     private final MethodHandle imageMappedSize;
-    private final MethodHandle imageVerified;
     private final MethodHandle directConfine;
     private final MemorySegment directCall;
     private final MethodHandle spawnHost;
@@ -40,8 +39,6 @@ public final class LibCordon {
                 FunctionDescriptor.ofVoid(ADDRESS));
         imageMappedSize = linker.downcallHandle(lib.find("cordon_image_mapped_size").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS));
-        imageVerified = linker.downcallHandle(lib.find("cordon_image_verified").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS));
         directConfine = linker.downcallHandle(lib.find("cordon_direct_confine").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         directCall = lib.find("cordon_direct_call").orElseThrow();
@@ -85,29 +82,20 @@ public final class LibCordon {
     }
 
     /**
-     * Whether the loader verified the image (its ABI note says confined, and
-     * the verifier passed it); an unverified image is fit for process only.
-     */
-    public boolean verified(MemorySegment image) {
-        try {
-            return (int) imageVerified.invokeExact(image) == 1;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    /**
      * Before any code of the image runs in this process: a confined image's
      * table gets the verifier's targets and {@link #directCall()}'s return
      * label (native/direct); an unconfined one is left alone.
+     *
+     * @return true if the image is confined: it may not call out of its code
      */
-    public void confineForDirectCalls(MemorySegment image) throws IOException {
+    public boolean confineForDirectCalls(MemorySegment image) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = arena.allocate(ERR_LEN);
             int rc = (int) directConfine.invokeExact(image, err, (long) ERR_LEN);
-            if (rc != 0) {
+            if (rc < 0) {
                 throw new IOException("confined domain image refused: " + err.getString(0));
             }
+            return rc == 1;
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {
