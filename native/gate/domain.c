@@ -181,6 +181,11 @@ API void *cordon_mpk_symbol(const struct cordon_mpk_domain *d, const char *name)
 	return p;
 }
 
+API int cordon_mpk_verified(const struct cordon_mpk_domain *d)
+{
+	return valid(d) && cordon_image_verified(d->img);
+}
+
 API void *cordon_mpk_arena(const struct cordon_mpk_domain *d, unsigned lane)
 {
 	if (!valid(d) || lane >= d->nlanes)

@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 	test_runtime();
 	test_cordon_cc();
 	test_confined();
+	test_direct();
 	test_host("images");
 	test_host("confined");
 	test_vsys();

@@ -21,6 +21,7 @@ void test_policy(void);
 void test_x86_objdump(void);
 void test_verify(void);
 void test_loader_confined(void);
+void test_direct(void);
 void test_jni(void);
 
 #endif

@@ -74,6 +74,21 @@ static void note(const char *image, const char *desc)
 	free(out);
 }
 
+/* cordon-cc without --confined or --unconfined builds a confined image */
+static void default_is_confined(void)
+{
+	char cmd[2048];
+	const char *out = path_of(target_dir, "test/default.so");
+	char *log = NULL;
+
+	snprintf(cmd, sizeof(cmd), "%s/bin/cordon-cc -o %s %s/images/basic.c", target_dir, out,
+		 tests_dir);
+	if (check(run_log(cmd, path_of(target_dir, "test/default.log"), &log) == 0,
+		  "cordon-cc with no mode flag builds basic.c (%s)", log ? log : ""))
+		note(out, "01 00 00 00 01 00 00 00");
+	free(log);
+}
+
 static void builds(void)
 {
 	char src[512];
@@ -85,6 +100,8 @@ static void builds(void)
 	note(path_of(target_dir, "test/images/basic.so"), "01 00 00 00 00 00 00 00");
 	snprintf(src, sizeof(src), "%s/images/gate_basic.c", tests_dir);
 	refused("--confined", src, "ret is a return");
+	refused("", src, "ret is a return"); /* confined is the default */
+	default_is_confined();
 	snprintf(src, sizeof(src), "%s/images/bad_tls.c", tests_dir);
 	refused("--confined", src, "not supported in domains");
 	refused("", "x.cpp", "C++ is not supported in domains");

@@ -38,7 +38,7 @@ static void multi_file(void)
 	void *f;
 
 	remove(out);
-	snprintf(cmd, sizeof(cmd), "%s/bin/cordon-cc -o %s -I%s/cc/inc -DMAGIC=42 %s/cc/part_a.c %s/cc/part_b.c",
+	snprintf(cmd, sizeof(cmd), "%s/bin/cordon-cc --unconfined -o %s -I%s/cc/inc -DMAGIC=42 %s/cc/part_a.c %s/cc/part_b.c",
 		 target_dir, out, tests_dir, tests_dir, tests_dir);
 	if (!check(run(cmd, log) == 0, "multi-file build with -I and -D"))
 		return;
@@ -62,7 +62,7 @@ static void refused(const char *src, const char *want)
 	size_t len;
 
 	remove(out);
-	snprintf(cmd, sizeof(cmd), "%s/bin/cordon-cc -o %s %s/images/%s",
+	snprintf(cmd, sizeof(cmd), "%s/bin/cordon-cc --unconfined -o %s %s/images/%s",
 		 target_dir, out, tests_dir, src);
 	check(run(cmd, log) != 0, "%s refused", src);
 	check(!exists(out), "%s: no output left behind", src);

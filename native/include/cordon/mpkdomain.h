@@ -80,6 +80,10 @@ int cordon_mpk_create(const void *image, size_t image_len,
 /* An exported function of the image, for cordon_mpk_call; NULL if none. */
 void *cordon_mpk_symbol(const struct cordon_mpk_domain *d, const char *name);
 
+/* 1 if the domain's image was verified at load (cordon_image_verified):
+ * its control flow is confined; 0 for an unverified image. */
+int cordon_mpk_verified(const struct cordon_mpk_domain *d);
+
 /* Lane i's argument area (domain memory; cfg->arena_size bytes). */
 void *cordon_mpk_arena(const struct cordon_mpk_domain *d, unsigned lane);
 

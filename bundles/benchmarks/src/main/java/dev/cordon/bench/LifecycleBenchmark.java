@@ -2,6 +2,7 @@ package dev.cordon.bench;
 
 import dev.cordon.isolation.internal.backend.Backend;
 import dev.cordon.isolation.internal.backend.DomainSpec;
+import dev.cordon.isolation.internal.backend.UnverifiedImages;
 import dev.cordon.isolation.internal.extender.Backends;
 import dev.cordon.isolation.internal.extender.NativeArtifacts;
 import dev.cordon.isolation.internal.policy.BackendChoice;
@@ -35,7 +36,8 @@ public class LifecycleBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Path nativeTarget = Path.of(System.getProperty("cordon.native", "native/target"));
-        process = Backends.selector(NativeArtifacts.inDirectory(nativeTarget), "process").select(BackendChoice.PROCESS);
+        process = Backends.selector(NativeArtifacts.inDirectory(nativeTarget), "process",
+                UnverifiedImages.none()).select(BackendChoice.PROCESS);
         Path bundles = Path.of(System.getProperty("cordon.bundles", "bundles/demo/target/bundles"));
         byte[] image;
         try (JarFile jar = new JarFile(bundles.resolve("dev.cordon.bundles.zlib.jar").toFile())) {

@@ -2,6 +2,7 @@ package dev.cordon.isolation.internal.extender;
 
 import dev.cordon.isolation.internal.backend.Backend;
 import dev.cordon.isolation.internal.backend.BackendSelector;
+import dev.cordon.isolation.internal.backend.UnverifiedImages;
 import dev.cordon.isolation.internal.inprocess.InProcessBackend;
 import dev.cordon.isolation.internal.mpk.MpkBackend;
 import dev.cordon.isolation.internal.nativelib.LibCordon;
@@ -27,12 +28,12 @@ public final class Backends {
     private Backends() {
     }
 
-    public static BackendSelector selector(NativeArtifacts natives, String enabled) {
+    public static BackendSelector selector(NativeArtifacts natives, String enabled, UnverifiedImages unverified) {
         LibCordon library = new LibCordon(natives.library());
         MpkLibrary mpk = new MpkLibrary(natives.library());
         List<Backend> all = List.of(
-                MpkBackend.uswitch(mpk),
-                MpkBackend.mpk(mpk),
+                MpkBackend.uswitch(mpk, unverified),
+                MpkBackend.mpk(mpk, unverified),
                 new ProcessBackend(library, natives.host()),
                 new InProcessBackend(library));
         Set<String> names = enabledNames(enabled);

@@ -1,6 +1,7 @@
 package dev.cordon.isolation.internal.extender;
 
 import dev.cordon.isolation.Domains;
+import dev.cordon.isolation.internal.backend.UnverifiedImages;
 import dev.cordon.isolation.internal.domain.DomainFactory;
 import dev.cordon.isolation.internal.domain.DomainRegistry;
 import dev.cordon.isolation.internal.domain.DomainUids;
@@ -32,7 +33,9 @@ public final class CordonActivator implements BundleActivator {
     @Override
     public void start(BundleContext context) throws Exception {
         DomainUids uids;
+        UnverifiedImages unverified;
         try {
+            unverified = UnverifiedImages.parse(context.getProperty(UnverifiedImages.PROPERTY));
             uids = DomainUids.forJvm(context.getProperty(DomainUids.PROPERTY), effectiveUid());
             Backends.enabledNames(context.getProperty(Backends.ENABLED_PROPERTY));
         } catch (IllegalArgumentException e) {
@@ -44,7 +47,7 @@ public final class CordonActivator implements BundleActivator {
         DomainRegistry registry = new DomainRegistry();
         registry.alsoServe(JniIsolation.domains());
         DomainFactory factory = new DomainFactory(
-                Backends.selector(natives, context.getProperty(Backends.ENABLED_PROPERTY)), background, uids);
+                Backends.selector(natives, context.getProperty(Backends.ENABLED_PROPERTY), unverified), background, uids);
         // ACTIVE only: a bundle passes through STARTING first, and a refusal there would
         // be retried (and logged again) on ACTIVE. A lazy bundle gets its domain when activated.
         tracker = new BundleTracker<>(context, Bundle.ACTIVE,

@@ -1,7 +1,6 @@
 package dev.cordon.isolation.internal.inprocess;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.cordon.isolation.DomainFailedException;
@@ -24,9 +23,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** An image loaded into the JVM's own address space (no isolation, see InProcessBackend). */
 final class InProcessSandbox implements Sandbox {
     private static final Linker LINKER = Linker.nativeLinker();
-    /** Every gated function: six words in, one out. Constant, so that the JIT inlines the downcall. */
+    /**
+     * Every gated function, through libcordon's cordon_direct_call: six words
+     * and the function in, one word out. A confined image's return may leave
+     * it only to that call's return label (native/CONFINEMENT.md). Unbound
+     * and constant, so that the JIT inlines the downcall.
+     */
     private static final MethodHandle GATE_ABI = LINKER.downcallHandle(FunctionDescriptor.of(JAVA_LONG,
-            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+
+    private final MemorySegment directCall;
 
     private final LibCordon library;
     private final DomainSpec spec;
@@ -40,11 +46,13 @@ final class InProcessSandbox implements Sandbox {
     InProcessSandbox(LibCordon library, DomainSpec spec) throws DomainStartException {
         this.library = library;
         this.spec = spec;
+        directCall = library.directCall();
         try {
             image = library.loadImage(spec.image());
+            boolean confined = library.confineForDirectCalls(image);
             heap = Libc.mmap(spec.policy().memoryBytes(), Libc.PROT_READ | Libc.PROT_WRITE,
                     Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1);
-            initRuntime();
+            initRuntime(confined);
             List<InProcessLane> list = new ArrayList<>();
             for (int i = 0; i < spec.policy().threads(); i++) {
                 MemorySegment arena = Libc.mmap(spec.policy().arenaBytes(), Libc.PROT_READ | Libc.PROT_WRITE,
@@ -58,15 +66,14 @@ final class InProcessSandbox implements Sandbox {
         }
     }
 
-    private void initRuntime() throws DomainStartException {
+    private void initRuntime(boolean confined) throws DomainStartException {
         MemorySegment init = library.symbol(image, "cordon_domain_init");
         if (init.address() == 0) {
             throw new DomainStartException(spec.name() + ": image has no cordon_domain_init (not built by cordon-cc?)");
         }
-        MemorySegment errno = LINKER.defaultLookup().find("__errno_location").orElseThrow();
-        MethodHandle handle = LINKER.downcallHandle(init, FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
         try {
-            int rc = (int) handle.invokeExact(heap, heap.byteSize(), errno);
+            int rc = (int) (long) GATE_ABI.invokeExact(directCall, heap.address(), heap.byteSize(),
+                    errnoLocation(confined).address(), 0L, 0L, 0L, init);
             if (rc != 0) {
                 throw new DomainStartException(spec.name() + ": cordon_domain_init failed (" + rc + ")");
             }
@@ -75,6 +82,19 @@ final class InProcessSandbox implements Sandbox {
         } catch (Throwable t) {
             throw new DomainStartException(spec.name() + ": cordon_domain_init: " + t, t);
         }
+    }
+
+    /**
+     * glibc's per-thread errno for an unconfined image. A confined one may not
+     * call out of its code, and musl's errno in the thread block would land
+     * in glibc's (on its pointer guard): it keeps one errno of its own, for
+     * all threads.
+     */
+    private static MemorySegment errnoLocation(boolean confined) {
+        if (confined) {
+            return MemorySegment.NULL;
+        }
+        return LINKER.defaultLookup().find("__errno_location").orElseThrow();
     }
 
     @Override
@@ -144,10 +164,10 @@ final class InProcessSandbox implements Sandbox {
         public long call(int fn, long[] args, int arenaMask, long timeoutNanos) {
             long base = arena.address();
             try {
-                return (long) GATE_ABI.invokeExact(functions.get(fn), Lane.argument(args, 0, arenaMask, base),
+                return (long) GATE_ABI.invokeExact(directCall, Lane.argument(args, 0, arenaMask, base),
                         Lane.argument(args, 1, arenaMask, base), Lane.argument(args, 2, arenaMask, base),
                         Lane.argument(args, 3, arenaMask, base), Lane.argument(args, 4, arenaMask, base),
-                        Lane.argument(args, 5, arenaMask, base));
+                        Lane.argument(args, 5, arenaMask, base), functions.get(fn));
             } catch (Throwable t) {
                 throw new DomainFailedException(spec.name() + ": " + t, t);
             }

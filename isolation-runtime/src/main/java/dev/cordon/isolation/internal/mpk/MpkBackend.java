@@ -4,9 +4,9 @@ import dev.cordon.isolation.internal.backend.Backend;
 import dev.cordon.isolation.internal.backend.DomainSpec;
 import dev.cordon.isolation.internal.backend.DomainStartException;
 import dev.cordon.isolation.internal.backend.Sandbox;
+import dev.cordon.isolation.internal.backend.UnverifiedImages;
 import dev.cordon.isolation.internal.nativelib.MpkLibrary;
 import dev.cordon.isolation.internal.policy.BackendChoice;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,21 +30,22 @@ public final class MpkBackend implements Backend {
 
     private final MpkLibrary library;
     private final BackendChoice kind;
+    private final UnverifiedImages unverified;
     private volatile String unavailable;
     private volatile boolean checked;
-    private final AtomicBoolean warned = new AtomicBoolean();
 
-    private MpkBackend(MpkLibrary library, BackendChoice kind) {
+    private MpkBackend(MpkLibrary library, BackendChoice kind, UnverifiedImages unverified) {
         this.library = library;
         this.kind = kind;
+        this.unverified = unverified;
     }
 
-    public static MpkBackend mpk(MpkLibrary library) {
-        return new MpkBackend(library, BackendChoice.MPK);
+    public static MpkBackend mpk(MpkLibrary library, UnverifiedImages unverified) {
+        return new MpkBackend(library, BackendChoice.MPK, unverified);
     }
 
-    public static MpkBackend uswitch(MpkLibrary library) {
-        return new MpkBackend(library, BackendChoice.USWITCH);
+    public static MpkBackend uswitch(MpkLibrary library, UnverifiedImages unverified) {
+        return new MpkBackend(library, BackendChoice.USWITCH, unverified);
     }
 
     @Override
@@ -68,11 +69,28 @@ public final class MpkBackend implements Backend {
         if (why != null) {
             throw new DomainStartException(spec.name() + ": " + label() + " cannot run here: " + why);
         }
-        if (warned.compareAndSet(false, true)) {
-            LOG.warn("Cordon: " + label() + " contains faults and native code"
-                    + " that does not know it is in a domain; code written to attack Cordon can still escape by"
-                    + " jumping to a WRPKRU/XRSTOR outside the gate (glibc, ld.so, JIT code): native/README.md");
+        MpkSandbox sandbox = new MpkSandbox(library, spec, kind == BackendChoice.USWITCH ? MpkLibrary.KERNEL_CONTEXT : 0);
+        if (!sandbox.verified()) {
+            admitUnverified(spec, sandbox);
         }
-        return new MpkSandbox(library, spec, kind == BackendChoice.USWITCH ? MpkLibrary.KERNEL_CONTEXT : 0);
+        return sandbox;
+    }
+
+    /**
+     * An unverified image runs here only by the administrator's opt-in, and
+     * then with a warning per domain; otherwise it is destroyed before any
+     * export is called (cordon_domain_init has run, inside the domain).
+     */
+    private void admitUnverified(DomainSpec spec, MpkSandbox sandbox) throws DomainStartException {
+        if (!unverified.allowedOn(kind)) {
+            sandbox.close(0);
+            throw new DomainStartException(spec.name() + ": its image is not verified (not built confined by"
+                    + " cordon-cc: its control flow is unchecked), so it may run only on process; rebuild it with"
+                    + " cordon-cc, or name " + label() + " in " + UnverifiedImages.PROPERTY + " to accept the risk");
+        }
+        LOG.warn("Cordon: " + spec.name() + ": UNVERIFIED image on " + label() + ", allowed by "
+                + UnverifiedImages.PROPERTY + ": it contains faults and native code that does not know it is in a"
+                + " domain, NOT code written to attack Cordon, which can escape by jumping to a WRPKRU/XRSTOR"
+                + " outside the gate (glibc, ld.so, JIT code): native/README.md, known limits");
     }
 }

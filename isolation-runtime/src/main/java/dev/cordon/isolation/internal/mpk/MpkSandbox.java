@@ -77,6 +77,11 @@ final class MpkSandbox implements Sandbox {
         lanes = new LanePool<>(list);
     }
 
+    /** Whether the loader verified the image (cordon_mpk_verified). */
+    boolean verified() {
+        return library.verified(domain);
+    }
+
     private static int syscallGroups(Policy policy) {
         return SyscallGroups.bits(policy.syscalls());
     }

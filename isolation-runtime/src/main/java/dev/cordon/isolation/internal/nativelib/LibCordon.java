@@ -23,6 +23,8 @@ public final class LibCordon {
     private final MethodHandle imageSymbol;
     private final MethodHandle imageUnload;
     private final MethodHandle imageMappedSize;
+    private final MethodHandle directConfine;
+    private final MemorySegment directCall;
     private final MethodHandle spawnHost;
 
     public LibCordon(Path library) {
@@ -37,6 +39,9 @@ public final class LibCordon {
                 FunctionDescriptor.ofVoid(ADDRESS));
         imageMappedSize = linker.downcallHandle(lib.find("cordon_image_mapped_size").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        directConfine = linker.downcallHandle(lib.find("cordon_direct_confine").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        directCall = lib.find("cordon_direct_call").orElseThrow();
         spawnHost = linker.downcallHandle(lib.find("cordon_spawn_host").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG));
     }
@@ -74,6 +79,33 @@ public final class LibCordon {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /**
+     * Before any code of the image runs in this process: a confined image's
+     * table gets the verifier's targets and {@link #directCall()}'s return
+     * label (native/direct); an unconfined one is left alone.
+     *
+     * @return true if the image is confined: it may not call out of its code
+     */
+    public boolean confineForDirectCalls(MemorySegment image) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = arena.allocate(ERR_LEN);
+            int rc = (int) directConfine.invokeExact(image, err, (long) ERR_LEN);
+            if (rc < 0) {
+                throw new IOException("confined domain image refused: " + err.getString(0));
+            }
+            return rc == 1;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("image confine", t);
+        }
+    }
+
+    /** {@code int64_t cordon_direct_call(a0, ..., a5, fn)}: the one way inprocess calls into an image. */
+    public MemorySegment directCall() {
+        return directCall;
     }
 
     public void unloadImage(MemorySegment image) {

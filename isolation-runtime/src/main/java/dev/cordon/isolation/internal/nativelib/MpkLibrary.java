@@ -63,6 +63,7 @@ public final class MpkLibrary {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
     private MemorySegment callAddress;
     private MethodHandle reason;
+    private MethodHandle verified;
     private MethodHandle kill;
     private MethodHandle destroy;
     private MethodHandle warmRegions;
@@ -80,6 +81,7 @@ public final class MpkLibrary {
             arena = bind(lib, "cordon_mpk_arena", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
             attach = bind(lib, "cordon_mpk_attach", FunctionDescriptor.of(JAVA_INT));
             callAddress = find(lib, "cordon_mpk_call");
+            verified = bind(lib, "cordon_mpk_verified", FunctionDescriptor.of(JAVA_INT, ADDRESS));
             reason = bind(lib, "cordon_mpk_reason", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG));
             kill = bind(lib, "cordon_mpk_kill", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
             destroy = bind(lib, "cordon_mpk_destroy", FunctionDescriptor.ofVoid(ADDRESS));
@@ -204,6 +206,15 @@ public final class MpkLibrary {
             long timeoutNanos) {
         try {
             return (int) CALL.invokeExact(callAddress, domain, lane, fn, args, result, timeoutNanos);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Whether the loader verified the domain's image: its control flow is confined (native/CONFINEMENT.md). */
+    public boolean verified(MemorySegment domain) {
+        try {
+            return (int) verified.invokeExact(domain) == 1;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

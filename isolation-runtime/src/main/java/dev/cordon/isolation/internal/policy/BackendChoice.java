@@ -18,17 +18,20 @@ public enum BackendChoice {
             "what its policy grants: the system calls of its groups and, with files=data,"
             + " its data directory; it runs with the JVM's uid"),
     MPK("accidental faults, hangs and wild pointers",
-            "code written to attack it: such code can reach PKRU 0 through gadgets outside the domain"
-            + " (README, known limits)"),
+            "code written to attack it when its image is unverified (run only by dev.cordon.unverified):"
+            + " such code can reach PKRU 0 through gadgets outside the domain; nor, verified or not,"
+            + " Spectre-class side channels (native/README.md, known limits)"),
     USWITCH("accidental faults, hangs and wild pointers; its file system calls see only its own kernel context",
-            "code written to attack it: such code can reach PKRU 0 through gadgets outside the domain"
-            + " (README, known limits)"),
+            "code written to attack it when its image is unverified (run only by dev.cordon.unverified):"
+            + " such code can reach PKRU 0 through gadgets outside the domain; nor, verified or not,"
+            + " Spectre-class side channels (native/README.md, known limits)"),
     /** The first of {@link #AUTO_ORDER} that is enabled and can run here. */
     AUTO("", "");
 
     /**
-     * What AUTO tries, in order. process first: until images are verified,
-     * mpk and uswitch do not contain hostile code, so they come only where the
+     * What AUTO tries, in order. process first: the choice is made before the
+     * image is loaded, so whether it is verified (what would let mpk and
+     * uswitch contain hostile code) is not known yet; they come only where the
      * administrator leaves process out.
      */
     public static final List<BackendChoice> AUTO_ORDER = List.of(PROCESS, USWITCH, MPK);
@@ -55,7 +58,7 @@ public enum BackendChoice {
         return doesNotContain;
     }
 
-    /** True for the backends whose limit (README, known limits) lets hostile code out. */
+    /** True for the backends whose limits (native/README.md, known limits) let hostile code out of an unverified image. */
     public boolean escapableByHostileCode() {
         return this == MPK || this == USWITCH;
     }
