@@ -10,20 +10,13 @@
  * only JNI can turn into objects), and libffi's closures are exactly that,
  * a well-kept library on every Linux.
  */
-#include <errno.h>
 #include <ffi.h>
-#include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "host/lane.h"
 #include "jni/kinds.h"
 #include "jni/shim.h"
-
-#define SPIN_NS  30000L     /* a little above the host's work-free round trip */
-#define NAP_NS   100000000L /* longest sleep: a lost wake-up costs little */
 
 struct binding {
 	struct domain *d;
@@ -37,14 +30,6 @@ struct binding {
 };
 
 static uint32_t serials;
-
-static long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
 
 static ffi_type *ffi_of(char k)
 {
@@ -62,49 +47,12 @@ static ffi_type *ffi_of(char k)
 	}
 }
 
-/* --- the lane's state word, shared with cordon-jni-host --- */
-
-static void wake(uint32_t *word)
-{
-	syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
-}
-
-static void publish(struct cordon_slot *s, uint32_t state)
-{
-	__atomic_store_n(&s->state, state, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&s->host_waiting, __ATOMIC_SEQ_CST))
-		wake(&s->state);
-}
-
 /* Waits while the domain works; the state it left, or 0 past the deadline. */
 static uint32_t await(struct cordon_slot *s, uint32_t mine, long deadline)
 {
-	long t, until = now_ns() + SPIN_NS;
-	struct timespec nap;
-	uint32_t st;
-	unsigned n = 0;
+	uint32_t st = lane_await(&s->state, &s->caller_waiting, mine, LANE_SPIN_NS, deadline);
 
-	for (;;) {
-		st = __atomic_load_n(&s->state, __ATOMIC_SEQ_CST);
-		if (st != mine)
-			return st;
-		if (++n % 64)
-			continue;
-		t = now_ns();
-		if (t > deadline)
-			return 0;
-		if (t < until) {
-			__builtin_ia32_pause();
-			continue;
-		}
-		t = deadline - t < NAP_NS ? deadline - t : NAP_NS;
-		nap.tv_sec = t / 1000000000L;
-		nap.tv_nsec = t % 1000000000L;
-		__atomic_store_n(&s->caller_waiting, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&s->state, __ATOMIC_SEQ_CST) == mine)
-			syscall(SYS_futex, &s->state, FUTEX_WAIT, mine, &nap, NULL, 0);
-		__atomic_store_n(&s->caller_waiting, 0, __ATOMIC_SEQ_CST);
-	}
+	return st == mine ? 0 : st;
 }
 
 /* One callback: the record copied out of the domain's reach, served, answered. */
@@ -122,7 +70,7 @@ static int callback(struct frame *f, struct cordon_slot *s)
 	if (serve_request(f, &req, arena + CORDON_JNI_DATA, cap))
 		return -1;
 	memcpy(arena, &req, sizeof(req));
-	publish(s, CORDON_SLOT_ANSWER);
+	lane_publish(&s->state, &s->host_waiting, CORDON_SLOT_ANSWER);
 	return 0;
 }
 
@@ -133,7 +81,7 @@ static enum outcome run(struct frame *f, uint32_t op, uint32_t fn, int64_t nword
 			int32_t *status)
 {
 	struct cordon_slot *s = (struct cordon_slot *)f->slot;
-	long deadline = now_ns() + f->d->deadline_ns;
+	long deadline = lane_now_ns() + f->d->deadline_ns;
 	uint32_t st, expect = CORDON_SLOT_IDLE;
 
 	s->op = op;
@@ -144,7 +92,7 @@ static enum outcome run(struct frame *f, uint32_t op, uint32_t fn, int64_t nword
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return DEAD;
 	if (__atomic_load_n(&s->host_waiting, __ATOMIC_SEQ_CST))
-		wake(&s->state);
+		lane_wake(&s->state);
 	st = CORDON_SLOT_REQUEST;
 	for (;;) {
 		st = await(s, st, deadline);
@@ -173,7 +121,8 @@ static void frame_end(struct frame *f)
 	for (i = 0; i < f->nlocals; i++)
 		if (f->locals[i])
 			(*f->env)->DeleteLocalRef(f->env, f->locals[i]);
-	free(f->locals);
+	if (f->locals != f->inline_locals)
+		free(f->locals);
 	free(f->scratch);
 }
 
@@ -219,6 +168,8 @@ static void frame_begin(struct frame *f, JNIEnv *env, struct domain *d, jlong la
 	if (f->arena_size > d->arena_size)
 		f->arena_size = d->arena_size; /* the JVM's own figure wins */
 	f->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
+	f->locals = f->inline_locals;
+	f->cap_locals = SHIM_INLINE_LOCALS;
 }
 
 /* The argument's value as a word; a reference becomes a local handle. */

@@ -1,26 +1,16 @@
 /*
  * The outbound gate: a JNI request from the library to the JVM, on the
  * lane of the call it is serving. The worker writes the record, stores
- * CALLBACK and waits for ANSWER, as the JVM does for DONE (the same
- * spin-then-futex handshake as host/worker.c). If the JVM marks the lane
- * DEAD, the domain is over.
+ * CALLBACK and waits for ANSWER, as the JVM does for DONE (the lane
+ * handshake, host/lane.h). If the JVM marks the lane DEAD, the domain is
+ * over.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "host/lane.h"
 #include "jnihost/jnihost.h"
-
-#define SPIN_NS 5000L
-
-static long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
 
 struct cordon_jni_req *jh_req(struct jh_worker *w, uint32_t op)
 {
@@ -41,38 +31,16 @@ uint64_t jh_data_cap(struct jh_worker *w)
 	return w->arena_size - CORDON_JNI_DATA;
 }
 
-static void await_answer(struct cordon_slot *s)
-{
-	long until = now_ns() + SPIN_NS;
-	unsigned spins = 0;
-	uint32_t st;
-
-	for (;;) {
-		st = __atomic_load_n(&s->state, __ATOMIC_SEQ_CST);
-		if (st == CORDON_SLOT_ANSWER)
-			return;
-		if (st == CORDON_SLOT_DEAD)
-			_exit(0);
-		if (++spins % 64 || now_ns() < until) {
-			__builtin_ia32_pause();
-			continue;
-		}
-		__atomic_store_n(&s->host_waiting, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&s->state, __ATOMIC_SEQ_CST) == CORDON_SLOT_CALLBACK)
-			futex_wait_shared(&s->state, CORDON_SLOT_CALLBACK, 0);
-		__atomic_store_n(&s->host_waiting, 0, __ATOMIC_SEQ_CST);
-	}
-}
-
 int64_t jh_send(struct jh_worker *w)
 {
 	struct cordon_slot *s = w->slot;
 	struct cordon_jni_req *r = (struct cordon_jni_req *)w->arena;
+	uint32_t st;
 
-	__atomic_store_n(&s->state, CORDON_SLOT_CALLBACK, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&s->caller_waiting, __ATOMIC_SEQ_CST))
-		futex_wake_shared(&s->state);
-	await_answer(s);
+	lane_publish(&s->state, &s->caller_waiting, CORDON_SLOT_CALLBACK);
+	st = lane_await(&s->state, &s->host_waiting, CORDON_SLOT_CALLBACK, LANE_SPIN_NS, 0);
+	if (st != CORDON_SLOT_ANSWER)
+		_exit(0); /* DEAD, or a JVM that broke the protocol: the domain is over */
 	w->pending = r->pending != 0;
 	return r->a[0];
 }
