@@ -113,6 +113,9 @@ int serve_calls(struct frame *f, struct cordon_jni_req *req, unsigned char *data
 int serve_arrays(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap);
 int serve_objects(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap);
 
+/* serve_arrays.c: Get or Set<T>ArrayRegion by letter ('Z'..'D'); HotSpot checks the bounds */
+void array_region(JNIEnv *env, jobject a, char letter, jsize start, jsize len, unsigned char *data, int get);
+
 /* checks shared by the serve files: the object, non-NULL, of that class */
 jobject object_of(struct frame *f, int64_t handle, jclass cls, const char *what);
 jclass class_of(struct frame *f, int64_t handle);

@@ -74,11 +74,37 @@ static int callback(struct frame *f, struct cordon_slot *s)
 	return 0;
 }
 
+/*
+ * The write-back records that came with DONE (cordon/jni_channel.h), each
+ * served as the request it is; anything but SET_ARRAY_REGION and
+ * SET_BUFFER_REGION, or a record past the arena, breaks the rules.
+ */
+static int write_backs(struct frame *f, uint32_t n)
+{
+	unsigned char *arena = f->slot + CORDON_SLOT_HEAD;
+	uint64_t at = 0;
+	struct cordon_jni_req req;
+
+	while (n--) {
+		if (at > f->arena_size || f->arena_size - at < sizeof(req))
+			return frame_violation(f, "write-backs past the arena"), -1;
+		memcpy(&req, arena + at, sizeof(req));
+		if (req.op != CORDON_JNI_SET_ARRAY_REGION && req.op != CORDON_JNI_SET_BUFFER_REGION)
+			return frame_violation(f, "a write-back that is request %u", req.op), -1;
+		if (req.data_len > f->arena_size - at - sizeof(req))
+			return frame_violation(f, "a write-back past the arena"), -1;
+		if (serve_request(f, &req, arena + at + sizeof(req), req.data_len))
+			return -1;
+		at += cordon_jni_record_size(req.data_len);
+	}
+	return 0;
+}
+
 enum outcome { DONE, DEAD, VIOLATED, TIMED_OUT };
 
 /* Posts the request on the lane and serves the domain until it is done. */
-static enum outcome run(struct frame *f, uint32_t op, uint32_t fn, int64_t nwords, int64_t *result,
-			int32_t *status)
+static enum outcome run(struct frame *f, uint32_t op, uint32_t fn, int64_t nwords, int64_t noffers,
+			int64_t *result, int32_t *status)
 {
 	struct cordon_slot *s = (struct cordon_slot *)f->slot;
 	long deadline = lane_now_ns() + f->d->deadline_ns;
@@ -88,6 +114,7 @@ static enum outcome run(struct frame *f, uint32_t op, uint32_t fn, int64_t nword
 	s->fn = fn;
 	s->ptr_mask = 0;
 	s->args[0] = nwords;
+	s->args[1] = noffers;
 	if (!__atomic_compare_exchange_n(&s->state, &expect, CORDON_SLOT_REQUEST, 0,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return DEAD;
@@ -108,6 +135,8 @@ static enum outcome run(struct frame *f, uint32_t op, uint32_t fn, int64_t nword
 	}
 	*result = s->result;
 	*status = s->status;
+	if (s->returns && write_backs(f, s->returns))
+		return VIOLATED;
 	expect = CORDON_SLOT_DONE;
 	__atomic_compare_exchange_n(&s->state, &expect, CORDON_SLOT_IDLE, 0, __ATOMIC_SEQ_CST,
 				    __ATOMIC_SEQ_CST);
@@ -188,6 +217,79 @@ static int64_t word(struct frame *f, char k, void *arg)
 	}
 }
 
+/* the element letter of a primitive array, 0 for anything else */
+static char array_letter(JNIEnv *env, jobject o)
+{
+	static const char letters[] = "ZBCSIJFD";
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if ((*env)->IsInstanceOf(env, o, shim.prim_arrays[i]))
+			return letters[i];
+	return 0;
+}
+
+/* o's bytes into the arena at `at` as an offer, if they fit; 0 if not offered */
+static int offer_one(JNIEnv *env, jobject o, unsigned char *arena, uint64_t at, uint64_t end,
+		     struct cordon_jni_offer *ofr)
+{
+	char letter = array_letter(env, o);
+	void *addr;
+	jlong n;
+
+	if (letter) {
+		n = (*env)->GetArrayLength(env, o);
+		if ((uint64_t)n * (uint64_t)cordon_jni_kind_size(letter) > end - at)
+			return 0;
+		array_region(env, o, letter, 0, (jsize)n, arena + at, 1);
+	} else {
+		if (!(*env)->IsInstanceOf(env, o, shim.byte_buffer_class))
+			return 0;
+		addr = (*env)->GetDirectBufferAddress(env, o);
+		n = (*env)->GetDirectBufferCapacity(env, o);
+		if (!addr || n < 0 || (uint64_t)n > end - at)
+			return 0;
+		memcpy(arena + at, addr, (size_t)n); /* all of it, never past its capacity */
+		letter = 'B';
+		ofr->buffer = 1;
+	}
+	ofr->count = n;
+	ofr->letter = (uint32_t)letter;
+	ofr->offset = at;
+	return 1;
+}
+
+/*
+ * The call's primitive-array and direct-buffer arguments, sent with it
+ * (cordon/jni_channel.h): each object once, while they fit the arena.
+ * Returns how many; their table follows the words.
+ */
+static int64_t offers(struct frame *f, struct binding *b, void **args, int64_t *words)
+{
+	JNIEnv *env = f->env;
+	unsigned char *arena = f->slot + CORDON_SLOT_HEAD;
+	uint64_t table = cordon_jni_offers_at((uint64_t)b->nparams + 1);
+	uint64_t at = table + CORDON_JNI_MAX_OFFERS * sizeof(struct cordon_jni_offer);
+	jobject offered[CORDON_JNI_MAX_OFFERS];
+	int64_t n = 0;
+	int i, k;
+
+	for (i = 0; i < b->nparams && n < CORDON_JNI_MAX_OFFERS && at < f->arena_size; i++) {
+		jobject o = b->kinds[i] == 'L' ? *(jobject *)args[i + 2] : NULL;
+		struct cordon_jni_offer ofr = { words[i + 1], 0, 0, 0, 0 };
+
+		for (k = 0; o && k < n; k++)
+			if ((*env)->IsSameObject(env, o, offered[k]))
+				o = NULL; /* twice: the second asks, after the first's write-back */
+		if (!o || !offer_one(env, o, arena, at, f->arena_size, &ofr))
+			continue;
+		memcpy(arena + table + (uint64_t)n * sizeof(ofr), &ofr, sizeof(ofr));
+		offered[n++] = o;
+		at = (at + (uint64_t)ofr.count * (ofr.buffer ? 1 : cordon_jni_kind_size((char)ofr.letter)) + 15) & ~15ull;
+	}
+	return n;
+}
+
 /* The domain's return word as the method's return value. */
 static void returned(struct frame *f, struct binding *b, int64_t w, void *ret)
 {
@@ -220,7 +322,7 @@ static void trampoline(ffi_cif *cif, void *ret, void **args, void *user)
 	JNIEnv *env = *(JNIEnv **)args[0];
 	struct frame f;
 	enum outcome how;
-	int64_t *words, result = 0;
+	int64_t *words, result = 0, noffers;
 	int32_t status = 0;
 	jlong lane;
 	int i;
@@ -235,7 +337,8 @@ static void trampoline(ffi_cif *cif, void *ret, void **args, void *user)
 	words[0] = frame_add_local(&f, *(jobject *)args[1]);
 	for (i = 0; i < b->nparams; i++)
 		words[i + 1] = word(&f, b->kinds[i], args[i + 2]);
-	how = run(&f, CORDON_OP_JNI_CALL, (uint32_t)b->index, b->nparams + 1, &result, &status);
+	noffers = offers(&f, b, args, words);
+	how = run(&f, CORDON_OP_JNI_CALL, (uint32_t)b->index, b->nparams + 1, noffers, &result, &status);
 	if (how == DONE && status != CORDON_STATUS_OK)
 		frame_violation(&f, "the domain refused the call (status %d)", status), how = VIOLATED;
 	if (how == DONE) {
@@ -304,7 +407,7 @@ jint shim_onload(JNIEnv *env, struct domain *d)
 	if ((*env)->ExceptionCheck(env))
 		return -1;
 	frame_begin(&f, env, d, lane);
-	how = run(&f, CORDON_OP_JNI_ONLOAD, 0, 0, &result, &status);
+	how = run(&f, CORDON_OP_JNI_ONLOAD, 0, 0, 0, &result, &status);
 	finish(&f, lane, how);
 	frame_end(&f);
 	return how == DONE && status == CORDON_STATUS_OK ? (jint)result : -1;
@@ -340,7 +443,7 @@ jint shim_host_bind(JNIEnv *env, struct domain *d, jint index, jstring symbol, j
 	if (sym && n + k <= f.arena_size) {
 		memcpy(f.slot + CORDON_SLOT_HEAD, sym, n);
 		memcpy(f.slot + CORDON_SLOT_HEAD + n, kinds, k);
-		how = run(&f, CORDON_OP_JNI_BIND, (uint32_t)index, 0, &result, &status);
+		how = run(&f, CORDON_OP_JNI_BIND, (uint32_t)index, 0, 0, &result, &status);
 	} else {
 		how = DONE;
 	}

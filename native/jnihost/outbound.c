@@ -12,9 +12,39 @@
 #include "host/lane.h"
 #include "jnihost/jnihost.h"
 
+/* requests that run no Java code and change no object: the offers stay good */
+static int keeps_offers(uint32_t op)
+{
+	switch (op) {
+	case CORDON_JNI_GET_VERSION:
+	case CORDON_JNI_GET_ARRAY_LENGTH:
+	case CORDON_JNI_GET_ARRAY_REGION:
+	case CORDON_JNI_BUFFER_CAPACITY:
+	case CORDON_JNI_GET_BUFFER_REGION:
+	case CORDON_JNI_GET_STRING_LENGTH:
+	case CORDON_JNI_GET_STRING_UTF_LENGTH:
+	case CORDON_JNI_GET_STRING_REGION:
+	case CORDON_JNI_GET_STRING_UTF_REGION:
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The record of the next request. Arrays released with mode 0 go back
+ * first (the JVM must see them before anything the library asks next), and
+ * an offer the request could make stale is dropped.
+ */
 struct cordon_jni_req *jh_req(struct jh_worker *w, uint32_t op)
 {
 	struct cordon_jni_req *r = (struct cordon_jni_req *)w->arena;
+
+	if (!w->flushing) {
+		if (w->nreleased)
+			jh_flush_released(w);
+		if (w->noffers && !keeps_offers(op))
+			jh_drop_offers(w);
+	}
 
 	memset(r, 0, sizeof(*r));
 	r->op = op;
@@ -53,36 +83,4 @@ _Noreturn void jh_unsupported(struct jh_worker *w, int function)
 	r->a[0] = function;
 	jh_send(w);
 	_exit(1); /* not reached: the JVM gives no answer, it kills */
-}
-
-/* The end of a call: each lent buffer's changed pieces copied back into the
- * JVM's, then the copy freed. */
-void jh_return_lent(struct jh_worker *w)
-{
-	uint64_t cap = jh_data_cap(w);
-	int i;
-
-	for (i = 0; i < w->nlent; i++) {
-		struct lent *l = &w->lent[i];
-		int64_t off;
-
-		for (off = 0; off < l->capacity; off += (int64_t)cap) {
-			int64_t n = l->capacity - off < (int64_t)cap ? l->capacity - off : (int64_t)cap;
-			struct cordon_jni_req *r;
-
-			if (l->pristine && !memcmp(l->copy + off, l->pristine + off, (size_t)n))
-				continue;
-			r = jh_req(w, CORDON_JNI_SET_BUFFER_REGION);
-
-			r->a[0] = l->handle;
-			r->a[1] = off;
-			r->a[2] = n;
-			r->data_len = (uint64_t)n;
-			memcpy(jh_data(w), l->copy + off, (size_t)n);
-			jh_send(w);
-		}
-		free(l->copy);
-		free(l->pristine);
-	}
-	w->nlent = 0;
 }

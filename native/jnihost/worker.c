@@ -169,6 +169,7 @@ static int32_t call(struct jh_worker *w, uint32_t fn, int64_t *result)
 		return CORDON_STATUS_BAD_ARG;
 	/* copied first: the arena carries the callbacks from here on */
 	memcpy(words, w->arena, (size_t)(m->nparams + 1) * 8);
+	jh_take_offers(w, (uint64_t)m->nparams + 1, (uint64_t)w->slot->args[1]);
 	values[0] = &env;
 	set_arg(&args[0], 'L', words[0]);
 	values[1] = &args[0];
@@ -180,7 +181,7 @@ static int32_t call(struct jh_worker *w, uint32_t fn, int64_t *result)
 	memset(ret, 0, sizeof(ret));
 	ffi_call(&m->cif, FFI_FN(m->fn), ret, values);
 	*result = result_word(m->kinds[m->nparams + 1], ret);
-	jh_return_lent(w);
+	w->slot->returns = jh_finish_call(w);
 	return CORDON_STATUS_OK;
 }
 
@@ -190,7 +191,7 @@ static int32_t onload(struct jh_worker *w, int64_t *result)
 
 	w->pending = 0;
 	*result = fn ? fn(&jh_vm, NULL) : 0;
-	jh_return_lent(w);
+	w->slot->returns = jh_finish_call(w);
 	return CORDON_STATUS_OK;
 }
 
@@ -203,6 +204,7 @@ static void serve(struct jh_worker *w)
 	for (;;) {
 		wait_request(s);
 		result = 0;
+		s->returns = 0;
 		switch (s->op) {
 		case CORDON_OP_JNI_BIND: status = bind(w, s->fn); break;
 		case CORDON_OP_JNI_CALL: status = call(w, s->fn, &result); break;
