@@ -86,6 +86,7 @@ static void *offered_elements(struct jh_worker *w, jarray a, char letter)
 		return NULL;
 	e->len = o->count;
 	e->letter = o->letter;
+	e->offered = 1;
 	memcpy(e + 1, o->bytes, bytes);
 	e->pristine = o->bytes; /* the offer's bytes are as the array came */
 	o->bytes = NULL;
@@ -126,6 +127,7 @@ static void *get_elements(JNIEnv *env, jarray a, char letter, jboolean *is_copy)
 	}
 	e->len = len;
 	e->letter = letter;
+	e->offered = 0;
 	if (letter == held && first >= 0 && first <= len && (uint64_t)first * size <= r->data_len) {
 		memcpy(e + 1, jh_data(w), (size_t)first * size);
 	} else {
@@ -148,6 +150,11 @@ static void release_elements(JNIEnv *env, jarray a, void *elems, jint mode)
 	if (!elems)
 		return;
 	e = (struct elems *)elems - 1;
+	/* an array asked for may be an offered one under another handle:
+	 * once it is written, the offer would be stale (offered objects are
+	 * never the same object twice) */
+	if (!e->offered && mode != JNI_ABORT)
+		jh_drop_offers(jh_of(env));
 	if (mode == JNI_COMMIT) {
 		jh_flush_released(jh_of(env)); /* the JVM sees releases in order */
 		jh_write_back(jh_of(env), H(a), e);

@@ -40,7 +40,8 @@ struct elems {
 	int64_t len;
 	unsigned char *pristine; /* the elements as they came, or NULL: write all back */
 	char letter;
-	char pad[15];
+	char offered;            /* made from the call's offer of its argument */
+	char pad[14];
 };
 _Static_assert(sizeof(struct elems) % 16 == 0, "elements 16-byte aligned, as malloc's");
 

@@ -59,6 +59,13 @@ JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_addThenRead
 	return got;
 }
 
+/* the other way round: same[0] += 100, released; then a[0] */
+JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_addThenReadOther(JNIEnv *env, jclass c,
+	jintArray a, jintArray same)
+{
+	return Java_dev_cordon_bundles_hostilejni_HostileJni_addThenRead(env, c, same, a);
+}
+
 /* bytes [from, to) of a direct buffer set to v; its capacity */
 JNIEXPORT jlong JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_fillBuffer(JNIEnv *env, jclass c, jobject b,
 	jint from, jint to, jbyte v)

@@ -115,6 +115,9 @@ class HostileJniTest {
         int[] a = {1};
         assertEquals(101, call("addThenRead", new Class<?>[] {int[].class, int[].class}, a, a));
         assertEquals(101, a[0]);
+        // the second argument (not sent: the same object) is written first, then the first is read
+        assertEquals(201, call("addThenReadOther", new Class<?>[] {int[].class, int[].class}, a, a));
+        assertEquals(201, a[0]);
     }
 
     @Test

@@ -29,6 +29,9 @@ public final class HostileJni {
     /** {@code a[0] += 100} through one copy, released; then {@code same[0]} as a second copy sees it. */
     public static native int addThenRead(int[] a, int[] same);
 
+    /** {@code same[0] += 100} through one copy, released; then {@code a[0]} as a second copy sees it. */
+    public static native int addThenReadOther(int[] a, int[] same);
+
     /** Bytes [from, to) of the direct buffer {@code b} set to {@code v}; its capacity. */
     public static native long fillBuffer(java.nio.ByteBuffer b, int from, int to, byte v);
 
