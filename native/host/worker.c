@@ -1,20 +1,18 @@
 /*
  * Worker i serves slot i. The JVM posts a request by filling the slot and
  * storing state = REQUEST; the worker answers with state = DONE. Waiting is
- * a few microseconds of spinning, then a futex sleep announced through
- * host_waiting (and caller_waiting the other way round), with seq_cst on
- * both sides so that neither can miss the other's wake-up.
+ * the lane handshake (lane.h).
  */
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cordon/image.h"
 #include "host.h"
+#include "host/lane.h"
 
-#define SPIN_NS        5000L           /* adaptive spin before sleeping */
+#define SPIN_NS        5000L           /* an empty call's gap is short: spin less than lane.h */
 #define STACK_SIZE     (2u << 20)      /* per worker: domain code runs here */
 #define NAME_MAX_LEN   1024            /* longest symbol OP_RESOLVE takes */
 
@@ -27,39 +25,15 @@ static struct worker workers[CORDON_MAX_SLOTS];
 static int started; /* workers that have published their tid */
 static int go;      /* set once the domain is initialised */
 
-static long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
 /* Returns once the slot holds a request; exits if the JVM tore down. */
 static void wait_request(struct cordon_slot *s)
 {
-	uint32_t st;
-	long until = 0;
-	unsigned spins = 0;
+	uint32_t st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 
-	for (;;) {
-		st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
-		if (st == CORDON_SLOT_REQUEST)
-			return;
+	while (st != CORDON_SLOT_REQUEST) {
 		if (st == CORDON_SLOT_DEAD)
 			_exit(0);
-		if (until == 0)
-			until = now_ns() + SPIN_NS;
-		if (++spins % 64 || now_ns() < until) {
-			__builtin_ia32_pause();
-			continue;
-		}
-		__atomic_store_n(&s->host_waiting, 1, __ATOMIC_SEQ_CST);
-		st = __atomic_load_n(&s->state, __ATOMIC_SEQ_CST);
-		if (st != CORDON_SLOT_REQUEST && st != CORDON_SLOT_DEAD)
-			futex_wait_shared(&s->state, st, 0);
-		__atomic_store_n(&s->host_waiting, 0, __ATOMIC_RELAXED);
-		until = 0;
+		st = lane_await(&s->state, &s->host_waiting, st, SPIN_NS, 0);
 	}
 }
 
@@ -139,9 +113,7 @@ static void serve(struct host *h, uint32_t i)
 		}
 		s->result = result;
 		s->status = status;
-		__atomic_store_n(&s->state, CORDON_SLOT_DONE, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&s->caller_waiting, __ATOMIC_SEQ_CST))
-			futex_wake_shared(&s->state);
+		lane_publish(&s->state, &s->caller_waiting, CORDON_SLOT_DONE);
 	}
 }
 

@@ -53,12 +53,15 @@ int64_t frame_add_local(struct frame *f, jobject obj)
 			frame_violation(f, "more than %d local references in one call", SHIM_MAX_LOCALS);
 			return 0;
 		}
-		cap = f->cap_locals ? f->cap_locals * 2 : 32;
-		grown = realloc(f->locals, cap * sizeof(*grown));
+		cap = f->cap_locals * 2;
+		grown = f->locals == f->inline_locals ? malloc(cap * sizeof(*grown))
+						      : realloc(f->locals, cap * sizeof(*grown));
 		if (!grown) {
 			frame_violation(f, "out of memory for local references");
 			return 0;
 		}
+		if (f->locals == f->inline_locals)
+			memcpy(grown, f->inline_locals, sizeof(f->inline_locals));
 		f->locals = grown;
 		f->cap_locals = cap;
 	}

@@ -37,7 +37,7 @@ static int region_fits(struct frame *f, int64_t start, int64_t len, int size, ui
 	     : (*env)->Set##T##ArrayRegion(env, (t##Array)a, start, len, (const t *)data))
 
 /* Get or Set<T>ArrayRegion by letter; the JVM checks the array's bounds */
-static void move(JNIEnv *env, jobject a, char letter, jsize start, jsize len, unsigned char *data, int get)
+void array_region(JNIEnv *env, jobject a, char letter, jsize start, jsize len, unsigned char *data, int get)
 {
 	switch (letter) {
 	case 'Z': REGION(Boolean, jboolean); break;
@@ -65,7 +65,7 @@ static int region(struct frame *f, struct cordon_jni_req *req, unsigned char *da
 		frame_violation(f, "an array region whose data is not its length");
 		return -1;
 	}
-	move(f->env, a, (char)req->a[1], (jsize)start, (jsize)len, data, get);
+	array_region(f->env, a, (char)req->a[1], (jsize)start, (jsize)len, data, get);
 	req->data_len = get ? (uint64_t)len * size : 0;
 	req->a[0] = 0;
 	return 0;
@@ -100,7 +100,7 @@ static int length(struct frame *f, struct cordon_jni_req *req, unsigned char *da
 		return 0;
 	size = cordon_jni_kind_size((char)req->a[1]);
 	n = (jsize)(req->a[0] < (int64_t)(cap / size) ? req->a[0] : (int64_t)(cap / size));
-	move(env, a, (char)req->a[1], 0, n, data, 1);
+	array_region(env, a, (char)req->a[1], 0, n, data, 1);
 	req->a[2] = n;
 	req->data_len = (uint64_t)n * size;
 	return 0;

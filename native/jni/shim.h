@@ -18,6 +18,7 @@
 #define SHIM_MAX_LOCALS  65536 /* local refs one inbound call may hold */
 #define SHIM_MAX_GLOBALS 65536 /* global and weak refs of one domain */
 #define SHIM_MAX_FRAMES  64    /* PushLocalFrame depth */
+#define SHIM_INLINE_LOCALS 16  /* in the frame itself: most calls allocate nothing */
 
 struct global_entry {
 	jobject ref;       /* a JNI global or weak global ref; NULL: free */
@@ -65,8 +66,9 @@ struct frame {
 	unsigned char *slot;      /* struct cordon_slot, then its arena */
 	uint64_t arena_size;
 	uint32_t serial;          /* tags its local handles */
-	jobject *locals;
+	jobject *locals;          /* inline_locals, or grown onto the heap */
 	uint32_t nlocals, cap_locals;
+	jobject inline_locals[SHIM_INLINE_LOCALS];
 	uint32_t marks[SHIM_MAX_FRAMES];
 	uint32_t nmarks;
 	char *scratch;            /* private copies of the domain's strings */
@@ -110,6 +112,9 @@ const char *data_string(struct frame *f, unsigned char *data, uint64_t len, uint
 int serve_calls(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap);
 int serve_arrays(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap);
 int serve_objects(struct frame *f, struct cordon_jni_req *req, unsigned char *data, uint64_t cap);
+
+/* serve_arrays.c: Get or Set<T>ArrayRegion by letter ('Z'..'D'); HotSpot checks the bounds */
+void array_region(JNIEnv *env, jobject a, char letter, jsize start, jsize len, unsigned char *data, int get);
 
 /* checks shared by the serve files: the object, non-NULL, of that class */
 jobject object_of(struct frame *f, int64_t handle, jclass cls, const char *what);

@@ -10,20 +10,13 @@
  * only JNI can turn into objects), and libffi's closures are exactly that,
  * a well-kept library on every Linux.
  */
-#include <errno.h>
 #include <ffi.h>
-#include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "host/lane.h"
 #include "jni/kinds.h"
 #include "jni/shim.h"
-
-#define SPIN_NS  30000L     /* a little above the host's work-free round trip */
-#define NAP_NS   100000000L /* longest sleep: a lost wake-up costs little */
 
 struct binding {
 	struct domain *d;
@@ -37,14 +30,6 @@ struct binding {
 };
 
 static uint32_t serials;
-
-static long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
 
 static ffi_type *ffi_of(char k)
 {
@@ -62,49 +47,12 @@ static ffi_type *ffi_of(char k)
 	}
 }
 
-/* --- the lane's state word, shared with cordon-jni-host --- */
-
-static void wake(uint32_t *word)
-{
-	syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
-}
-
-static void publish(struct cordon_slot *s, uint32_t state)
-{
-	__atomic_store_n(&s->state, state, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&s->host_waiting, __ATOMIC_SEQ_CST))
-		wake(&s->state);
-}
-
 /* Waits while the domain works; the state it left, or 0 past the deadline. */
 static uint32_t await(struct cordon_slot *s, uint32_t mine, long deadline)
 {
-	long t, until = now_ns() + SPIN_NS;
-	struct timespec nap;
-	uint32_t st;
-	unsigned n = 0;
+	uint32_t st = lane_await(&s->state, &s->caller_waiting, mine, LANE_SPIN_NS, deadline);
 
-	for (;;) {
-		st = __atomic_load_n(&s->state, __ATOMIC_SEQ_CST);
-		if (st != mine)
-			return st;
-		if (++n % 64)
-			continue;
-		t = now_ns();
-		if (t > deadline)
-			return 0;
-		if (t < until) {
-			__builtin_ia32_pause();
-			continue;
-		}
-		t = deadline - t < NAP_NS ? deadline - t : NAP_NS;
-		nap.tv_sec = t / 1000000000L;
-		nap.tv_nsec = t % 1000000000L;
-		__atomic_store_n(&s->caller_waiting, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&s->state, __ATOMIC_SEQ_CST) == mine)
-			syscall(SYS_futex, &s->state, FUTEX_WAIT, mine, &nap, NULL, 0);
-		__atomic_store_n(&s->caller_waiting, 0, __ATOMIC_SEQ_CST);
-	}
+	return st == mine ? 0 : st;
 }
 
 /* One callback: the record copied out of the domain's reach, served, answered. */
@@ -122,29 +70,56 @@ static int callback(struct frame *f, struct cordon_slot *s)
 	if (serve_request(f, &req, arena + CORDON_JNI_DATA, cap))
 		return -1;
 	memcpy(arena, &req, sizeof(req));
-	publish(s, CORDON_SLOT_ANSWER);
+	lane_publish(&s->state, &s->host_waiting, CORDON_SLOT_ANSWER);
+	return 0;
+}
+
+/*
+ * The write-back records that came with DONE (cordon/jni_channel.h), each
+ * served as the request it is; anything but SET_ARRAY_REGION and
+ * SET_BUFFER_REGION, or a record past the arena, breaks the rules.
+ */
+static int write_backs(struct frame *f, uint32_t n)
+{
+	unsigned char *arena = f->slot + CORDON_SLOT_HEAD;
+	uint64_t at = 0;
+	struct cordon_jni_req req;
+
+	while (n--) {
+		if (at > f->arena_size || f->arena_size - at < sizeof(req))
+			return frame_violation(f, "write-backs past the arena"), -1;
+		memcpy(&req, arena + at, sizeof(req));
+		if (req.op != CORDON_JNI_SET_ARRAY_REGION && req.op != CORDON_JNI_SET_BUFFER_REGION)
+			return frame_violation(f, "a write-back that is request %u", req.op), -1;
+		if (req.data_len > f->arena_size - at - sizeof(req))
+			return frame_violation(f, "a write-back past the arena"), -1;
+		if (serve_request(f, &req, arena + at + sizeof(req), req.data_len))
+			return -1;
+		at += cordon_jni_record_size(req.data_len);
+	}
 	return 0;
 }
 
 enum outcome { DONE, DEAD, VIOLATED, TIMED_OUT };
 
 /* Posts the request on the lane and serves the domain until it is done. */
-static enum outcome run(struct frame *f, uint32_t op, uint32_t fn, int64_t nwords, int64_t *result,
-			int32_t *status)
+static enum outcome run(struct frame *f, uint32_t op, uint32_t fn, int64_t nwords, int64_t noffers,
+			int64_t *result, int32_t *status)
 {
 	struct cordon_slot *s = (struct cordon_slot *)f->slot;
-	long deadline = now_ns() + f->d->deadline_ns;
+	long deadline = lane_now_ns() + f->d->deadline_ns;
 	uint32_t st, expect = CORDON_SLOT_IDLE;
 
 	s->op = op;
 	s->fn = fn;
 	s->ptr_mask = 0;
 	s->args[0] = nwords;
+	s->args[1] = noffers;
 	if (!__atomic_compare_exchange_n(&s->state, &expect, CORDON_SLOT_REQUEST, 0,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return DEAD;
 	if (__atomic_load_n(&s->host_waiting, __ATOMIC_SEQ_CST))
-		wake(&s->state);
+		lane_wake(&s->state);
 	st = CORDON_SLOT_REQUEST;
 	for (;;) {
 		st = await(s, st, deadline);
@@ -160,6 +135,8 @@ static enum outcome run(struct frame *f, uint32_t op, uint32_t fn, int64_t nword
 	}
 	*result = s->result;
 	*status = s->status;
+	if (s->returns && write_backs(f, s->returns))
+		return VIOLATED;
 	expect = CORDON_SLOT_DONE;
 	__atomic_compare_exchange_n(&s->state, &expect, CORDON_SLOT_IDLE, 0, __ATOMIC_SEQ_CST,
 				    __ATOMIC_SEQ_CST);
@@ -173,7 +150,8 @@ static void frame_end(struct frame *f)
 	for (i = 0; i < f->nlocals; i++)
 		if (f->locals[i])
 			(*f->env)->DeleteLocalRef(f->env, f->locals[i]);
-	free(f->locals);
+	if (f->locals != f->inline_locals)
+		free(f->locals);
 	free(f->scratch);
 }
 
@@ -219,6 +197,8 @@ static void frame_begin(struct frame *f, JNIEnv *env, struct domain *d, jlong la
 	if (f->arena_size > d->arena_size)
 		f->arena_size = d->arena_size; /* the JVM's own figure wins */
 	f->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
+	f->locals = f->inline_locals;
+	f->cap_locals = SHIM_INLINE_LOCALS;
 }
 
 /* The argument's value as a word; a reference becomes a local handle. */
@@ -235,6 +215,79 @@ static int64_t word(struct frame *f, char k, void *arg)
 	case 'D': { int64_t b; memcpy(&b, arg, 8); return b; }
 	default: return frame_add_local(f, *(jobject *)arg);
 	}
+}
+
+/* the element letter of a primitive array, 0 for anything else */
+static char array_letter(JNIEnv *env, jobject o)
+{
+	static const char letters[] = "ZBCSIJFD";
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if ((*env)->IsInstanceOf(env, o, shim.prim_arrays[i]))
+			return letters[i];
+	return 0;
+}
+
+/* o's bytes into the arena at `at` as an offer, if they fit; 0 if not offered */
+static int offer_one(JNIEnv *env, jobject o, unsigned char *arena, uint64_t at, uint64_t end,
+		     struct cordon_jni_offer *ofr)
+{
+	char letter = array_letter(env, o);
+	void *addr;
+	jlong n;
+
+	if (letter) {
+		n = (*env)->GetArrayLength(env, o);
+		if ((uint64_t)n * (uint64_t)cordon_jni_kind_size(letter) > end - at)
+			return 0;
+		array_region(env, o, letter, 0, (jsize)n, arena + at, 1);
+	} else {
+		if (!(*env)->IsInstanceOf(env, o, shim.byte_buffer_class))
+			return 0;
+		addr = (*env)->GetDirectBufferAddress(env, o);
+		n = (*env)->GetDirectBufferCapacity(env, o);
+		if (!addr || n < 0 || (uint64_t)n > end - at)
+			return 0;
+		memcpy(arena + at, addr, (size_t)n); /* all of it, never past its capacity */
+		letter = 'B';
+		ofr->buffer = 1;
+	}
+	ofr->count = n;
+	ofr->letter = (uint32_t)letter;
+	ofr->offset = at;
+	return 1;
+}
+
+/*
+ * The call's primitive-array and direct-buffer arguments, sent with it
+ * (cordon/jni_channel.h): each object once, while they fit the arena.
+ * Returns how many; their table follows the words.
+ */
+static int64_t offers(struct frame *f, struct binding *b, void **args, int64_t *words)
+{
+	JNIEnv *env = f->env;
+	unsigned char *arena = f->slot + CORDON_SLOT_HEAD;
+	uint64_t table = cordon_jni_offers_at((uint64_t)b->nparams + 1);
+	uint64_t at = table + CORDON_JNI_MAX_OFFERS * sizeof(struct cordon_jni_offer);
+	jobject offered[CORDON_JNI_MAX_OFFERS];
+	int64_t n = 0;
+	int i, k;
+
+	for (i = 0; i < b->nparams && n < CORDON_JNI_MAX_OFFERS && at < f->arena_size; i++) {
+		jobject o = b->kinds[i] == 'L' ? *(jobject *)args[i + 2] : NULL;
+		struct cordon_jni_offer ofr = { words[i + 1], 0, 0, 0, 0 };
+
+		for (k = 0; o && k < n; k++)
+			if ((*env)->IsSameObject(env, o, offered[k]))
+				o = NULL; /* twice: the second asks, after the first's write-back */
+		if (!o || !offer_one(env, o, arena, at, f->arena_size, &ofr))
+			continue;
+		memcpy(arena + table + (uint64_t)n * sizeof(ofr), &ofr, sizeof(ofr));
+		offered[n++] = o;
+		at = (at + (uint64_t)ofr.count * (ofr.buffer ? 1 : cordon_jni_kind_size((char)ofr.letter)) + 15) & ~15ull;
+	}
+	return n;
 }
 
 /* The domain's return word as the method's return value. */
@@ -269,7 +322,7 @@ static void trampoline(ffi_cif *cif, void *ret, void **args, void *user)
 	JNIEnv *env = *(JNIEnv **)args[0];
 	struct frame f;
 	enum outcome how;
-	int64_t *words, result = 0;
+	int64_t *words, result = 0, noffers;
 	int32_t status = 0;
 	jlong lane;
 	int i;
@@ -284,7 +337,8 @@ static void trampoline(ffi_cif *cif, void *ret, void **args, void *user)
 	words[0] = frame_add_local(&f, *(jobject *)args[1]);
 	for (i = 0; i < b->nparams; i++)
 		words[i + 1] = word(&f, b->kinds[i], args[i + 2]);
-	how = run(&f, CORDON_OP_JNI_CALL, (uint32_t)b->index, b->nparams + 1, &result, &status);
+	noffers = offers(&f, b, args, words);
+	how = run(&f, CORDON_OP_JNI_CALL, (uint32_t)b->index, b->nparams + 1, noffers, &result, &status);
 	if (how == DONE && status != CORDON_STATUS_OK)
 		frame_violation(&f, "the domain refused the call (status %d)", status), how = VIOLATED;
 	if (how == DONE) {
@@ -353,7 +407,7 @@ jint shim_onload(JNIEnv *env, struct domain *d)
 	if ((*env)->ExceptionCheck(env))
 		return -1;
 	frame_begin(&f, env, d, lane);
-	how = run(&f, CORDON_OP_JNI_ONLOAD, 0, 0, &result, &status);
+	how = run(&f, CORDON_OP_JNI_ONLOAD, 0, 0, 0, &result, &status);
 	finish(&f, lane, how);
 	frame_end(&f);
 	return how == DONE && status == CORDON_STATUS_OK ? (jint)result : -1;
@@ -389,7 +443,7 @@ jint shim_host_bind(JNIEnv *env, struct domain *d, jint index, jstring symbol, j
 	if (sym && n + k <= f.arena_size) {
 		memcpy(f.slot + CORDON_SLOT_HEAD, sym, n);
 		memcpy(f.slot + CORDON_SLOT_HEAD + n, kinds, k);
-		how = run(&f, CORDON_OP_JNI_BIND, (uint32_t)index, 0, &result, &status);
+		how = run(&f, CORDON_OP_JNI_BIND, (uint32_t)index, 0, 0, &result, &status);
 	} else {
 		how = DONE;
 	}

@@ -4,8 +4,10 @@
  * back region by region through the data area of the lane (a 16 MiB array
  * is many requests, never a bigger channel). Release*ArrayElements follows
  * the spec's modes: 0 copies back and frees, JNI_COMMIT copies back,
- * JNI_ABORT frees. A direct buffer is copied in on first use in a call and
- * back when the call returns (outbound.c, jh_return_lent).
+ * JNI_ABORT frees; mode 0 writes back at the library's next request or
+ * with DONE (returns.c). A direct buffer is copied in on first use in a
+ * call and back when the call returns. An array or buffer the JVM sent
+ * with the call (offers.c) needs no request at all.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,15 +16,6 @@
 
 #define H(x) ((int64_t)(uintptr_t)(x))
 #define OBJ(x) ((jobject)(uintptr_t)(x))
-
-/* in front of every element copy: what Release needs to write it back */
-struct elems {
-	int64_t len;
-	unsigned char *pristine; /* the elements as they came, or NULL: write all back */
-	char letter;
-	char pad[15];
-};
-_Static_assert(sizeof(struct elems) % 16 == 0, "elements 16-byte aligned, as malloc's");
 
 static void out_of_memory(JNIEnv *env, const char *what)
 {
@@ -35,8 +28,12 @@ static void out_of_memory(JNIEnv *env, const char *what)
 static jsize GetArrayLength(JNIEnv *env, jarray a)
 {
 	struct jh_worker *w = jh_of(env);
-	struct cordon_jni_req *r = jh_req(w, CORDON_JNI_GET_ARRAY_LENGTH);
+	struct offer *o = jh_offer(w, H(a), 0);
+	struct cordon_jni_req *r;
 
+	if (o)
+		return (jsize)o->count; /* an array's length never changes */
+	r = jh_req(w, CORDON_JNI_GET_ARRAY_LENGTH);
 	r->a[0] = H(a);
 	return (jsize)jh_send(w);
 }
@@ -69,25 +66,49 @@ static void move_region(JNIEnv *env, int get, int64_t array, char letter, int64_
 	} while (done < len);
 }
 
-static size_t elem_size(char letter)
-{
-	return cordon_jni_kind_size(letter) ? (size_t)cordon_jni_kind_size(letter) : 1;
-}
-
 /*
  * letter 0: whatever the array holds (GetPrimitiveArrayCritical). The
  * length comes with the first elements; a pristine copy lets Release write
  * back only the pieces the library changed.
  */
+/* the copy made of the call's offer of that array, NULL if there is none */
+static void *offered_elements(struct jh_worker *w, jarray a, char letter)
+{
+	struct offer *o = jh_offer(w, H(a), 0);
+	size_t bytes;
+	struct elems *e;
+
+	if (!o || (letter && letter != o->letter))
+		return NULL;
+	bytes = (size_t)o->count * jh_elem_size(o->letter);
+	e = malloc(sizeof(*e) + bytes);
+	if (!e)
+		return NULL;
+	e->len = o->count;
+	e->letter = o->letter;
+	e->offered = 1;
+	memcpy(e + 1, o->bytes, bytes);
+	e->pristine = o->bytes; /* the offer's bytes are as the array came */
+	o->bytes = NULL;
+	return e + 1;
+}
+
 static void *get_elements(JNIEnv *env, jarray a, char letter, jboolean *is_copy)
 {
 	struct jh_worker *w = jh_of(env);
-	struct cordon_jni_req *r = jh_req(w, CORDON_JNI_GET_ARRAY_LENGTH);
+	struct cordon_jni_req *r;
 	int64_t len, first;
 	struct elems *e;
 	size_t size, bytes;
 	char held;
+	void *offered = offered_elements(w, a, letter);
 
+	if (offered) {
+		if (is_copy)
+			*is_copy = JNI_TRUE;
+		return offered;
+	}
+	r = jh_req(w, CORDON_JNI_GET_ARRAY_LENGTH);
 	r->a[0] = H(a);
 	r->a[1] = 1; /* and its first elements */
 	len = jh_send(w);
@@ -97,7 +118,7 @@ static void *get_elements(JNIEnv *env, jarray a, char letter, jboolean *is_copy)
 		return NULL;
 	if (!letter)
 		letter = held;
-	size = elem_size(letter);
+	size = jh_elem_size(letter);
 	bytes = (size_t)len * size;
 	e = malloc(sizeof(*e) + bytes);
 	if (!e) {
@@ -106,6 +127,7 @@ static void *get_elements(JNIEnv *env, jarray a, char letter, jboolean *is_copy)
 	}
 	e->len = len;
 	e->letter = letter;
+	e->offered = 0;
 	if (letter == held && first >= 0 && first <= len && (uint64_t)first * size <= r->data_len) {
 		memcpy(e + 1, jh_data(w), (size_t)first * size);
 	} else {
@@ -121,27 +143,6 @@ static void *get_elements(JNIEnv *env, jarray a, char letter, jboolean *is_copy)
 	return e + 1;
 }
 
-/* Writes back the pieces (a data area each) that differ from the pristine copy. */
-static void write_back(JNIEnv *env, jarray a, struct elems *e)
-{
-	size_t size = elem_size(e->letter);
-	int64_t step = (int64_t)(jh_data_cap(jh_of(env)) / size), at;
-
-	if (!e->pristine) {
-		move_region(env, 0, H(a), e->letter, 0, e->len, e + 1);
-		return;
-	}
-	for (at = 0; at < e->len; at += step) {
-		int64_t n = e->len - at < step ? e->len - at : step;
-		unsigned char *now = (unsigned char *)(e + 1) + at * size;
-
-		if (memcmp(now, e->pristine + at * size, (size_t)n * size)) {
-			move_region(env, 0, H(a), e->letter, at, n, now);
-			memcpy(e->pristine + at * size, now, (size_t)n * size);
-		}
-	}
-}
-
 static void release_elements(JNIEnv *env, jarray a, void *elems, jint mode)
 {
 	struct elems *e;
@@ -149,11 +150,19 @@ static void release_elements(JNIEnv *env, jarray a, void *elems, jint mode)
 	if (!elems)
 		return;
 	e = (struct elems *)elems - 1;
-	if (mode != JNI_ABORT)
-		write_back(env, a, e);
-	if (mode != JNI_COMMIT) {
+	/* an array asked for may be an offered one under another handle:
+	 * once it is written, the offer would be stale (offered objects are
+	 * never the same object twice) */
+	if (!e->offered && mode != JNI_ABORT)
+		jh_drop_offers(jh_of(env));
+	if (mode == JNI_COMMIT) {
+		jh_flush_released(jh_of(env)); /* the JVM sees releases in order */
+		jh_write_back(jh_of(env), H(a), e);
+	} else if (mode == JNI_ABORT) {
 		free(e->pristine);
 		free(e);
+	} else {
+		jh_release_later(jh_of(env), H(a), e); /* written back, then freed */
 	}
 }
 
@@ -370,6 +379,25 @@ static jlong capacity(JNIEnv *env, jobject buf)
 	return jh_send(w);
 }
 
+/* the call's offer of that buffer, lent from now on; NULL if there is none */
+static struct lent *offered_buffer(struct jh_worker *w, jobject buf)
+{
+	struct offer *o = jh_offer(w, H(buf), 1);
+	struct lent *l;
+
+	if (!o)
+		return NULL;
+	l = &w->lent[w->nlent++];
+	l->handle = H(buf);
+	l->capacity = o->count;
+	l->copy = o->bytes;
+	o->bytes = NULL;
+	l->pristine = malloc(l->capacity ? (size_t)l->capacity : 1);
+	if (l->pristine)
+		memcpy(l->pristine, l->copy, (size_t)l->capacity);
+	return l;
+}
+
 static void *GetDirectBufferAddress(JNIEnv *env, jobject buf)
 {
 	struct jh_worker *w = jh_of(env);
@@ -379,7 +407,11 @@ static void *GetDirectBufferAddress(JNIEnv *env, jobject buf)
 
 	if (l)
 		return l->copy;
-	if (!buf || (cap = capacity(env, buf)) < 0 || w->nlent == MAX_LENT)
+	if (!buf || w->nlent == MAX_LENT)
+		return NULL;
+	if ((l = offered_buffer(w, buf)))
+		return l->copy;
+	if ((cap = capacity(env, buf)) < 0)
 		return NULL;
 	copy = malloc(cap ? (size_t)cap : 1);
 	if (!copy)
@@ -406,9 +438,11 @@ static void *GetDirectBufferAddress(JNIEnv *env, jobject buf)
 
 static jlong GetDirectBufferCapacity(JNIEnv *env, jobject buf)
 {
-	struct lent *l = lent_of(jh_of(env), buf);
+	struct jh_worker *w = jh_of(env);
+	struct lent *l = lent_of(w, buf);
+	struct offer *o = l ? NULL : jh_offer(w, H(buf), 1);
 
-	return l ? l->capacity : capacity(env, buf);
+	return l ? l->capacity : o ? o->count : capacity(env, buf);
 }
 
 #define FILL_ARRAYS(T) \

@@ -26,6 +26,33 @@ struct lent {
 
 #define MAX_LENT 64
 
+/* an offer of the call (cordon/jni_channel.h), its bytes copied out of the arena */
+struct offer {
+	int64_t handle;
+	int64_t count;          /* elements, or a buffer's capacity */
+	unsigned char *bytes;   /* malloc()ed; NULL once taken */
+	char letter;
+	int buffer;
+};
+
+/* in front of every element copy: what Release needs to write it back */
+struct elems {
+	int64_t len;
+	unsigned char *pristine; /* the elements as they came, or NULL: write all back */
+	char letter;
+	char offered;            /* made from the call's offer of its argument */
+	char pad[14];
+};
+_Static_assert(sizeof(struct elems) % 16 == 0, "elements 16-byte aligned, as malloc's");
+
+/* an array released with mode 0: written back at the next request, or with DONE */
+struct released {
+	int64_t handle;
+	struct elems *e;
+};
+
+#define MAX_RELEASED 16
+
 struct jh_worker;
 
 /* what the library's JNIEnv* points to: the table, then our state */
@@ -44,6 +71,11 @@ struct jh_worker {
 	int pending;           /* the JVM said an exception is pending */
 	struct lent lent[MAX_LENT];
 	int nlent;
+	struct offer offers[CORDON_JNI_MAX_OFFERS];
+	int noffers;
+	struct released released[MAX_RELEASED];
+	int nreleased;
+	int flushing;          /* writing back: requests leave offers and releases be */
 };
 
 /* a bound Java_* function, by method index */
@@ -70,7 +102,18 @@ unsigned char *jh_data(struct jh_worker *w);
 uint64_t jh_data_cap(struct jh_worker *w);
 int64_t jh_send(struct jh_worker *w);
 _Noreturn void jh_unsupported(struct jh_worker *w, int function);
-void jh_return_lent(struct jh_worker *w);
+
+/* offers.c: the call's offers taken from the arena; one taken (NULL if none) */
+void jh_take_offers(struct jh_worker *w, uint64_t nwords, uint64_t noffers);
+struct offer *jh_offer(struct jh_worker *w, int64_t handle, int buffer);
+void jh_drop_offers(struct jh_worker *w);
+
+/* returns.c: what goes back to the JVM's arrays and buffers */
+size_t jh_elem_size(char letter);
+void jh_write_back(struct jh_worker *w, int64_t array, struct elems *e); /* now, by requests */
+void jh_release_later(struct jh_worker *w, int64_t array, struct elems *e);
+void jh_flush_released(struct jh_worker *w);
+uint32_t jh_finish_call(struct jh_worker *w); /* the write-back records for DONE */
 
 /* env_calls.c: the kinds of a method id the JVM gave us, NULL if unknown */
 void jh_remember_method(int64_t handle, const char *descriptor);

@@ -1,30 +1,50 @@
 /*
  * The outbound gate: a JNI request from the library to the JVM, on the
  * lane of the call it is serving. The worker writes the record, stores
- * CALLBACK and waits for ANSWER, as the JVM does for DONE (the same
- * spin-then-futex handshake as host/worker.c). If the JVM marks the lane
- * DEAD, the domain is over.
+ * CALLBACK and waits for ANSWER, as the JVM does for DONE (the lane
+ * handshake, host/lane.h). If the JVM marks the lane DEAD, the domain is
+ * over.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "host/lane.h"
 #include "jnihost/jnihost.h"
 
-#define SPIN_NS 5000L
-
-static long now_ns(void)
+/* requests that run no Java code and change no object: the offers stay good */
+static int keeps_offers(uint32_t op)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+	switch (op) {
+	case CORDON_JNI_GET_VERSION:
+	case CORDON_JNI_GET_ARRAY_LENGTH:
+	case CORDON_JNI_GET_ARRAY_REGION:
+	case CORDON_JNI_BUFFER_CAPACITY:
+	case CORDON_JNI_GET_BUFFER_REGION:
+	case CORDON_JNI_GET_STRING_LENGTH:
+	case CORDON_JNI_GET_STRING_UTF_LENGTH:
+	case CORDON_JNI_GET_STRING_REGION:
+	case CORDON_JNI_GET_STRING_UTF_REGION:
+		return 1;
+	}
+	return 0;
 }
 
+/*
+ * The record of the next request. Arrays released with mode 0 go back
+ * first (the JVM must see them before anything the library asks next), and
+ * an offer the request could make stale is dropped.
+ */
 struct cordon_jni_req *jh_req(struct jh_worker *w, uint32_t op)
 {
 	struct cordon_jni_req *r = (struct cordon_jni_req *)w->arena;
+
+	if (!w->flushing) {
+		if (w->nreleased)
+			jh_flush_released(w);
+		if (w->noffers && !keeps_offers(op))
+			jh_drop_offers(w);
+	}
 
 	memset(r, 0, sizeof(*r));
 	r->op = op;
@@ -41,38 +61,16 @@ uint64_t jh_data_cap(struct jh_worker *w)
 	return w->arena_size - CORDON_JNI_DATA;
 }
 
-static void await_answer(struct cordon_slot *s)
-{
-	long until = now_ns() + SPIN_NS;
-	unsigned spins = 0;
-	uint32_t st;
-
-	for (;;) {
-		st = __atomic_load_n(&s->state, __ATOMIC_SEQ_CST);
-		if (st == CORDON_SLOT_ANSWER)
-			return;
-		if (st == CORDON_SLOT_DEAD)
-			_exit(0);
-		if (++spins % 64 || now_ns() < until) {
-			__builtin_ia32_pause();
-			continue;
-		}
-		__atomic_store_n(&s->host_waiting, 1, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&s->state, __ATOMIC_SEQ_CST) == CORDON_SLOT_CALLBACK)
-			futex_wait_shared(&s->state, CORDON_SLOT_CALLBACK, 0);
-		__atomic_store_n(&s->host_waiting, 0, __ATOMIC_SEQ_CST);
-	}
-}
-
 int64_t jh_send(struct jh_worker *w)
 {
 	struct cordon_slot *s = w->slot;
 	struct cordon_jni_req *r = (struct cordon_jni_req *)w->arena;
+	uint32_t st;
 
-	__atomic_store_n(&s->state, CORDON_SLOT_CALLBACK, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&s->caller_waiting, __ATOMIC_SEQ_CST))
-		futex_wake_shared(&s->state);
-	await_answer(s);
+	lane_publish(&s->state, &s->caller_waiting, CORDON_SLOT_CALLBACK);
+	st = lane_await(&s->state, &s->host_waiting, CORDON_SLOT_CALLBACK, LANE_SPIN_NS, 0);
+	if (st != CORDON_SLOT_ANSWER)
+		_exit(0); /* DEAD, or a JVM that broke the protocol: the domain is over */
 	w->pending = r->pending != 0;
 	return r->a[0];
 }
@@ -85,36 +83,4 @@ _Noreturn void jh_unsupported(struct jh_worker *w, int function)
 	r->a[0] = function;
 	jh_send(w);
 	_exit(1); /* not reached: the JVM gives no answer, it kills */
-}
-
-/* The end of a call: each lent buffer's changed pieces copied back into the
- * JVM's, then the copy freed. */
-void jh_return_lent(struct jh_worker *w)
-{
-	uint64_t cap = jh_data_cap(w);
-	int i;
-
-	for (i = 0; i < w->nlent; i++) {
-		struct lent *l = &w->lent[i];
-		int64_t off;
-
-		for (off = 0; off < l->capacity; off += (int64_t)cap) {
-			int64_t n = l->capacity - off < (int64_t)cap ? l->capacity - off : (int64_t)cap;
-			struct cordon_jni_req *r;
-
-			if (l->pristine && !memcmp(l->copy + off, l->pristine + off, (size_t)n))
-				continue;
-			r = jh_req(w, CORDON_JNI_SET_BUFFER_REGION);
-
-			r->a[0] = l->handle;
-			r->a[1] = off;
-			r->a[2] = n;
-			r->data_len = (uint64_t)n;
-			memcpy(jh_data(w), l->copy + off, (size_t)n);
-			jh_send(w);
-		}
-		free(l->copy);
-		free(l->pristine);
-	}
-	w->nlent = 0;
 }

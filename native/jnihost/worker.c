@@ -8,13 +8,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "jni/kinds.h"
+#include "host/lane.h"
 #include "jnihost/jnihost.h"
 
-#define SPIN_NS    5000L
 #define STACK_SIZE (2u << 20)
 #define SYMBOL_MAX 1024
 
@@ -24,38 +23,14 @@ static pthread_mutex_t methods_lock = PTHREAD_MUTEX_INITIALIZER;
 static int started, go;
 __thread struct jh_worker *jh_self;
 
-static long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
 static void wait_request(struct cordon_slot *s)
 {
-	long until = 0;
-	unsigned spins = 0;
-	uint32_t st;
+	uint32_t st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 
-	for (;;) {
-		st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
-		if (st == CORDON_SLOT_REQUEST)
-			return;
+	while (st != CORDON_SLOT_REQUEST) {
 		if (st == CORDON_SLOT_DEAD)
 			_exit(0);
-		if (until == 0)
-			until = now_ns() + SPIN_NS;
-		if (++spins % 64 || now_ns() < until) {
-			__builtin_ia32_pause();
-			continue;
-		}
-		__atomic_store_n(&s->host_waiting, 1, __ATOMIC_SEQ_CST);
-		st = __atomic_load_n(&s->state, __ATOMIC_SEQ_CST);
-		if (st != CORDON_SLOT_REQUEST && st != CORDON_SLOT_DEAD)
-			futex_wait_shared(&s->state, st, 0);
-		__atomic_store_n(&s->host_waiting, 0, __ATOMIC_RELAXED);
-		until = 0;
+		st = lane_await(&s->state, &s->host_waiting, st, LANE_SPIN_NS, 0);
 	}
 }
 
@@ -194,6 +169,7 @@ static int32_t call(struct jh_worker *w, uint32_t fn, int64_t *result)
 		return CORDON_STATUS_BAD_ARG;
 	/* copied first: the arena carries the callbacks from here on */
 	memcpy(words, w->arena, (size_t)(m->nparams + 1) * 8);
+	jh_take_offers(w, (uint64_t)m->nparams + 1, (uint64_t)w->slot->args[1]);
 	values[0] = &env;
 	set_arg(&args[0], 'L', words[0]);
 	values[1] = &args[0];
@@ -205,7 +181,7 @@ static int32_t call(struct jh_worker *w, uint32_t fn, int64_t *result)
 	memset(ret, 0, sizeof(ret));
 	ffi_call(&m->cif, FFI_FN(m->fn), ret, values);
 	*result = result_word(m->kinds[m->nparams + 1], ret);
-	jh_return_lent(w);
+	w->slot->returns = jh_finish_call(w);
 	return CORDON_STATUS_OK;
 }
 
@@ -215,7 +191,7 @@ static int32_t onload(struct jh_worker *w, int64_t *result)
 
 	w->pending = 0;
 	*result = fn ? fn(&jh_vm, NULL) : 0;
-	jh_return_lent(w);
+	w->slot->returns = jh_finish_call(w);
 	return CORDON_STATUS_OK;
 }
 
@@ -228,6 +204,7 @@ static void serve(struct jh_worker *w)
 	for (;;) {
 		wait_request(s);
 		result = 0;
+		s->returns = 0;
 		switch (s->op) {
 		case CORDON_OP_JNI_BIND: status = bind(w, s->fn); break;
 		case CORDON_OP_JNI_CALL: status = call(w, s->fn, &result); break;
@@ -236,9 +213,7 @@ static void serve(struct jh_worker *w)
 		}
 		s->result = result;
 		s->status = status;
-		__atomic_store_n(&s->state, CORDON_SLOT_DONE, __ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&s->caller_waiting, __ATOMIC_SEQ_CST))
-			futex_wake_shared(&s->state);
+		lane_publish(&s->state, &s->caller_waiting, CORDON_SLOT_DONE);
 	}
 }
 

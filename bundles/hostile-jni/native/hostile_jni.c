@@ -21,6 +21,64 @@ JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_arrayLength
 	return (*env)->GetArrayLength(env, a);
 }
 
+/* one JNI call back that runs no Java code: the cost of a callback alone */
+JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_jniVersion(JNIEnv *env, jclass c)
+{
+	(void)c;
+	return (*env)->GetVersion(env);
+}
+
+/* every element set to v, then released with `mode` (0, JNI_COMMIT, JNI_ABORT) */
+JNIEXPORT void JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_fill(JNIEnv *env, jclass c, jbyteArray a,
+	jbyte v, jint mode)
+{
+	jsize n = (*env)->GetArrayLength(env, a);
+	jbyte *e = (*env)->GetByteArrayElements(env, a, NULL);
+
+	(void)c;
+	if (!e)
+		return;
+	memset(e, v, (size_t)n);
+	(*env)->ReleaseByteArrayElements(env, a, e, mode);
+	if (mode == JNI_COMMIT) /* a committed copy is still the library's to free */
+		(*env)->ReleaseByteArrayElements(env, a, e, JNI_ABORT);
+}
+
+/* a[0] += 100 through one copy, released; then a[0] as the second argument sees it */
+JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_addThenRead(JNIEnv *env, jclass c,
+	jintArray a, jintArray same)
+{
+	jint *e = (*env)->GetIntArrayElements(env, a, NULL), got;
+
+	(void)c;
+	e[0] += 100;
+	(*env)->ReleaseIntArrayElements(env, a, e, 0);
+	e = (*env)->GetIntArrayElements(env, same, NULL);
+	got = e[0];
+	(*env)->ReleaseIntArrayElements(env, same, e, JNI_ABORT);
+	return got;
+}
+
+/* the other way round: same[0] += 100, released; then a[0] */
+JNIEXPORT jint JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_addThenReadOther(JNIEnv *env, jclass c,
+	jintArray a, jintArray same)
+{
+	return Java_dev_cordon_bundles_hostilejni_HostileJni_addThenRead(env, c, same, a);
+}
+
+/* bytes [from, to) of a direct buffer set to v; its capacity */
+JNIEXPORT jlong JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_fillBuffer(JNIEnv *env, jclass c, jobject b,
+	jint from, jint to, jbyte v)
+{
+	unsigned char *p = (*env)->GetDirectBufferAddress(env, b);
+	jlong cap = (*env)->GetDirectBufferCapacity(env, b);
+
+	(void)c;
+	if (p && from >= 0 && to <= cap && from <= to)
+		memset(p + from, v, (size_t)(to - from));
+	return cap;
+}
+
 /* every primitive kind, an array and a string: 10 arguments */
 JNIEXPORT jdouble JNICALL Java_dev_cordon_bundles_hostilejni_HostileJni_mix(JNIEnv *env, jclass c,
 	jbyte b, jshort s, jchar ch, jint i, jlong j, jfloat f, jdouble d, jboolean z, jintArray arr, jstring str)

@@ -99,7 +99,8 @@ struct cordon_slot {
 	int64_t  args[CORDON_MAX_ARGS];/* jvm */
 	int64_t  result;               /* host */
 	int32_t  status;               /* host (enum cordon_status) */
-	uint32_t reserved;
+	uint32_t returns;              /* host: JNI_CALL's write-backs at DONE
+					  (cordon/jni_channel.h); else 0 */
 	uint64_t arena_size;           /* jvm: stride - CORDON_SLOT_HEAD; the
 					  host uses the smaller of this and
 					  its own stride - CORDON_SLOT_HEAD */

@@ -13,6 +13,7 @@
  *   JNI_CALL   fn = method index; args[0] = number of words; the arena holds
  *              the words: receiver handle, then each argument (floats and
  *              doubles as their bits). result = the return word.
+ *              args[1] = number of offers (below) after the words.
  *   JNI_ONLOAD runs JNI_OnLoad if the library has one; result = its version,
  *              0 if none.
  *
@@ -22,6 +23,22 @@
  * the answer in the same record. At the end the domain stores DONE as for
  * any call. A request the JVM finds malformed ends the domain: it gets no
  * answer.
+ *
+ * Offers: a JNI_CALL's primitive-array and direct-ByteBuffer arguments
+ * sent with the call, so that Get*ArrayElements, GetPrimitiveArrayCritical,
+ * GetArrayLength and GetDirectBufferAddress need no request. At
+ * cordon_jni_offers_at(nwords): args[1] struct cordon_jni_offer, each
+ * naming its bytes in the arena. The JVM offers what fits the arena, each
+ * object once. An offer is a snapshot of the call's start: the domain uses
+ * it only until its first request that could change the object (one that
+ * can run Java code, or a Set*Region); after that it asks, as without one.
+ *
+ * Write-backs: with DONE, slot.returns records in the arena, each a
+ * struct cordon_jni_req (SET_ARRAY_REGION or SET_BUFFER_REGION, nothing
+ * else) followed by its data, at 8-byte steps: the changed pieces of the
+ * arrays the call released with mode 0 and of the buffers it was lent,
+ * which would otherwise be one request each. The JVM serves each as the
+ * request it is, checks included, before the call returns.
  *
  * kinds: one letter per parameter (Z B C S I J F D, L for any reference),
  * then ')' and the return letter (V for void), e.g. "LII)J". The receiver
@@ -89,6 +106,28 @@ static inline int cordon_jni_kind_size(char k)
 	case 'J': case 'D': return 8;
 	default: return 0;
 	}
+}
+
+#define CORDON_JNI_MAX_OFFERS 16
+
+struct cordon_jni_offer {
+	int64_t  handle;  /* the argument's local handle, as in the words */
+	int64_t  count;   /* elements of an array, bytes (capacity) of a buffer */
+	uint64_t offset;  /* of its bytes, in the arena */
+	uint32_t letter;  /* element kind letter; 'B' for a buffer */
+	uint32_t buffer;  /* 1: a direct ByteBuffer */
+};
+
+/* where the offers start: after the words, 16-byte aligned */
+static inline uint64_t cordon_jni_offers_at(uint64_t nwords)
+{
+	return (nwords * 8 + 15) & ~15ull;
+}
+
+/* a write-back record's size with its data, 8-byte aligned */
+static inline uint64_t cordon_jni_record_size(uint64_t data_len)
+{
+	return sizeof(struct cordon_jni_req) + ((data_len + 7) & ~7ull);
 }
 
 _Static_assert(sizeof(struct cordon_jni_req) <= CORDON_JNI_DATA, "record fits before the data");

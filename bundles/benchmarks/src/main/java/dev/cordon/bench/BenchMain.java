@@ -77,7 +77,7 @@ public final class BenchMain {
         targetRatio(median, "lz4Compress64k_isolated", "lz4Compress64k_unisolated", 1.3, "lz4 compress 64 KiB on process <= 1.3x unisolated");
         targetRatio(median, "lz4Decompress64k_isolated", "lz4Decompress64k_unisolated", 1.3, "lz4 decompress 64 KiB on process <= 1.3x unisolated");
         if (median.containsKey("jniCallOneCallback_isolated") && median.containsKey("jniCall_isolated")) {
-            System.out.printf(Locale.ROOT, "  %-60s %10.2f us%n", "one JNI callback (GetArrayLength) from a process domain",
+            System.out.printf(Locale.ROOT, "  %-60s %10.2f us%n", "one JNI callback (GetVersion) from a process domain",
                     median.get("jniCallOneCallback_isolated") - median.get("jniCall_isolated"));
         }
         target(median, "emptyCall_process", 3_000, "ns", "process empty-call round trip <= 3 us");

@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * libraries in a cordon-jni-host domain) side by side with the same jars
  * unisolated, in one JVM: zstd compress of 1 KiB and 1 MiB, lz4 compress and
  * decompress of 64 KiB; and the cost of a JNI call back from a domain
- * (hostile-jni's arrayLength, one GetArrayLength, against its echo, none).
+ * (hostile-jni's jniVersion, one GetVersion, against its echo, none; an
+ * array argument's GetArrayLength is answered in the domain from the
+ * array sent with the call, arrayLength).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +55,7 @@ public class JniBenchmark {
         final MethodHandle lz4Decompress;
         final MethodHandle echo;
         final MethodHandle arrayLength;
+        final MethodHandle jniVersion;
 
         Side(CordonFramework osgi) throws Throwable {
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -70,6 +73,7 @@ public class JniBenchmark {
             Class<?> hostile = osgi.bundle(HOSTILE).loadClass("dev.cordon.bundles.hostilejni.HostileJni");
             echo = lookup.findStatic(hostile, "echo", MethodType.methodType(int.class, int.class));
             arrayLength = lookup.findStatic(hostile, "arrayLength", MethodType.methodType(int.class, int[].class));
+            jniVersion = lookup.findStatic(hostile, "jniVersion", MethodType.methodType(int.class));
         }
     }
 
@@ -140,12 +144,17 @@ public class JniBenchmark {
 
     @Benchmark
     public int jniCallOneCallback_isolated() throws Throwable {
-        return (int) in.arrayLength.invoke(ints);
+        return (int) in.jniVersion.invoke();
     }
 
     @Benchmark
     public int jniCallOneCallback_unisolated() throws Throwable {
-        return (int) out.arrayLength.invoke(ints);
+        return (int) out.jniVersion.invoke();
+    }
+
+    @Benchmark
+    public int jniCallArrayLength_isolated() throws Throwable {
+        return (int) in.arrayLength.invoke(ints);
     }
 
     /** Runs of text and of noise, as the tests' corpus. */

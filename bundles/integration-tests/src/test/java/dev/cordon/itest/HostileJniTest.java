@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cordon.demo.CordonFramework;
 import dev.cordon.isolation.DomainFailedException;
@@ -12,6 +13,7 @@ import dev.cordon.isolation.DomainInfo;
 import dev.cordon.isolation.Domains;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +88,93 @@ class HostileJniTest {
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         assertEquals(expected, got, 0.0);
         assertArrayEquals(new int[] {2, 4, 6}, arr, "Release*ArrayElements(mode 0) wrote the array back");
+    }
+
+    @Test
+    void releaseModes_AreHonoured_OnAnArraySentWithTheCall() throws Exception {
+        byte[] a = new byte[100];
+        fill(a, 5, JNI_ABORT);
+        assertAll(a, 0, "JNI_ABORT: nothing written back");
+        fill(a, 6, JNI_COMMIT);
+        assertAll(a, 6, "JNI_COMMIT: written back");
+        fill(a, 7, 0);
+        assertAll(a, 7, "mode 0: written back");
+    }
+
+    @Test
+    void anArrayLargerThanTheLane_IsNotSentWithTheCall_AndStillComesBackWhole() throws Exception {
+        byte[] big = new byte[(3 << 20) + 5]; // the lane's arena is 1 MiB
+        fill(big, 9, 0);
+        assertAll(big, 9, "mode 0, in pieces");
+        fill(big, 3, JNI_ABORT);
+        assertAll(big, 9, "JNI_ABORT");
+    }
+
+    @Test
+    void theSameArrayTwice_TheSecondCopySeesTheFirstsRelease() throws Exception {
+        int[] a = {1};
+        assertEquals(101, call("addThenRead", new Class<?>[] {int[].class, int[].class}, a, a));
+        assertEquals(101, a[0]);
+        // the second argument (not sent: the same object) is written first, then the first is read
+        assertEquals(201, call("addThenReadOther", new Class<?>[] {int[].class, int[].class}, a, a));
+        assertEquals(201, a[0]);
+    }
+
+    @Test
+    void aDirectBuffer_OnlyItsRangeIsWritten_ItsPositionAndLimitStay_NothingPastItsCapacity() throws Exception {
+        ByteBuffer whole = ByteBuffer.allocateDirect(200);
+        for (int i = 0; i < 200; i++) {
+            whole.put(i, (byte) 1);
+        }
+        ByteBuffer b = whole.slice(50, 100); // capacity 100, at 50 of whole
+        b.position(10).limit(60);
+        assertEquals(100L, fillBuffer(b, b.position(), b.limit(), 4));
+        assertEquals(10, b.position());
+        assertEquals(60, b.limit());
+        for (int i = 0; i < 200; i++) {
+            assertEquals(i >= 60 && i < 110 ? 4 : 1, whole.get(i), "byte " + i);
+        }
+        assertEquals(100L, fillBuffer(b, 0, 100, 5), "all its capacity");
+        for (int i = 0; i < 200; i++) {
+            assertEquals(i >= 50 && i < 150 ? 5 : 1, whole.get(i), "byte " + i + ": never past the slice");
+        }
+    }
+
+    @Test
+    void aDirectBufferLargerThanTheLane_AndAHeapBuffer() throws Exception {
+        ByteBuffer big = ByteBuffer.allocateDirect(3 << 20);
+        assertEquals((long) big.capacity(), fillBuffer(big, 1 << 20, (2 << 20) + 3, 8));
+        for (int i = 0; i < big.capacity(); i++) {
+            if (big.get(i) != (i >= 1 << 20 && i < (2 << 20) + 3 ? 8 : 0)) {
+                fail("byte " + i + " is " + big.get(i));
+            }
+        }
+        assertEquals(-1L, fillBuffer(ByteBuffer.allocate(10), 0, 0, 1), "a heap buffer has no address");
+    }
+
+    @Test
+    void aCallbackThatRunsNoJavaCode() throws Exception {
+        assertTrue((int) call("jniVersion", new Class<?>[0]) >= 0x00010008);
+    }
+
+    private static final int JNI_COMMIT = 1;
+    private static final int JNI_ABORT = 2;
+
+    private static void fill(byte[] a, int v, int mode) throws Exception {
+        call("fill", new Class<?>[] {byte[].class, byte.class, int.class}, a, (byte) v, mode);
+    }
+
+    private static long fillBuffer(ByteBuffer b, int from, int to, int v) throws Exception {
+        return (long) call("fillBuffer", new Class<?>[] {ByteBuffer.class, int.class, int.class, byte.class}, b, from,
+                to, (byte) v);
+    }
+
+    private static void assertAll(byte[] a, int v, String what) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != (byte) v) {
+                fail(what + ": byte " + i + " is " + a[i] + ", not " + v);
+            }
+        }
     }
 
     @Test

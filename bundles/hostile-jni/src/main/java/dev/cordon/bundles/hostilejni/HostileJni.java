@@ -20,6 +20,21 @@ public final class HostileJni {
     /** GetArrayLength, from native code: one call back into the JVM. */
     public static native int arrayLength(int[] a);
 
+    /** GetVersion, from native code: one call back that runs no Java code. */
+    public static native int jniVersion();
+
+    /** Every element of {@code a} set to {@code v}, released with {@code mode} (0, JNI_COMMIT 1, JNI_ABORT 2). */
+    public static native void fill(byte[] a, byte v, int mode);
+
+    /** {@code a[0] += 100} through one copy, released; then {@code same[0]} as a second copy sees it. */
+    public static native int addThenRead(int[] a, int[] same);
+
+    /** {@code same[0] += 100} through one copy, released; then {@code a[0]} as a second copy sees it. */
+    public static native int addThenReadOther(int[] a, int[] same);
+
+    /** Bytes [from, to) of the direct buffer {@code b} set to {@code v}; its capacity. */
+    public static native long fillBuffer(java.nio.ByteBuffer b, int from, int to, byte v);
+
     /** The sum of everything, each element of {@code arr} doubled in place. */
     public static native double mix(byte b, short s, char c, int i, long j, float f, double d, boolean z, int[] arr,
             String str);
