@@ -90,6 +90,8 @@ void futex_wake_private(int *word);
 
 /* worker.c */
 void host_start_workers(struct host *h);
-void host_release_workers(void);
+/* lanes.c: a thread per lane runs serve(args + i * stride) once released */
+void host_start_lanes(struct host *h, void (*serve)(void *arg), void *args, size_t stride);
+void host_release_lanes(void);
 
 #endif

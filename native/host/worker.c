@@ -4,7 +4,6 @@
  * the lane handshake (lane.h).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,7 +12,6 @@
 #include "host/lane.h"
 
 #define SPIN_NS        5000L           /* an empty call's gap is short: spin less than lane.h */
-#define STACK_SIZE     (2u << 20)      /* per worker: domain code runs here */
 #define NAME_MAX_LEN   1024            /* longest symbol OP_RESOLVE takes */
 
 struct worker {
@@ -22,8 +20,6 @@ struct worker {
 };
 
 static struct worker workers[CORDON_MAX_SLOTS];
-static int started; /* workers that have published their tid */
-static int go;      /* set once the domain is initialised */
 
 /* Returns once the slot holds a request; exits if the JVM tore down. */
 static void wait_request(struct cordon_slot *s)
@@ -117,47 +113,20 @@ static void serve(struct host *h, uint32_t i)
 	}
 }
 
-static void *worker_main(void *arg)
+static void serve_lane(void *arg)
 {
 	struct worker *w = arg;
 
-	if (host_alt_stack())
-		host_fail(w->h, "threads: worker %u: cannot set up the signal stack", w->index);
-	w->h->tids[w->index] = gettid();
-	__atomic_add_fetch(&started, 1, __ATOMIC_SEQ_CST);
-	futex_wake_private(&started);
-	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
-		futex_wait_private(&go, 0);
 	serve(w->h, w->index);
-	return NULL;
 }
 
-/* Start the workers and wait until each has published its thread id (the
- * seccomp filter lets tkill reach exactly those). */
+/* Start the workers (host/lanes.c) and wait until each has published its
+ * thread id. */
 void host_start_workers(struct host *h)
 {
-	pthread_attr_t attr;
-	pthread_t t;
 	uint32_t i;
-	int n, rc;
 
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, STACK_SIZE);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	for (i = 0; i < h->nslots; i++) {
-		workers[i].h = h;
-		workers[i].index = i;
-		rc = pthread_create(&t, &attr, worker_main, &workers[i]);
-		if (rc)
-			host_fail(h, "threads: cannot start worker %u: %s", i, strerror(rc));
-	}
-	pthread_attr_destroy(&attr);
-	while ((n = __atomic_load_n(&started, __ATOMIC_SEQ_CST)) < (int)h->nslots)
-		futex_wait_private(&started, n);
-}
-
-void host_release_workers(void)
-{
-	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
-	futex_wake_private(&go);
+	for (i = 0; i < h->nslots; i++)
+		workers[i] = (struct worker){ h, i };
+	host_start_lanes(h, serve_lane, workers, sizeof(workers[0]));
 }

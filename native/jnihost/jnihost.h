@@ -130,7 +130,6 @@ void jh_init_functions(void);
 /* worker.c; jh_register_native: RegisterNatives's method `fn` (a CORDON_STATUS_) */
 int jh_register_native(uint32_t fn, void *code, const char *descriptor);
 void jh_start_workers(struct host *h);
-void jh_release_workers(void);
 extern __thread struct jh_worker *jh_self;
 
 #endif

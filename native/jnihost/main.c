@@ -111,6 +111,6 @@ int main(int argc, char **argv)
 	h.hdr->host_pid = (uint32_t)h.pid;
 	__atomic_store_n(&h.hdr->host_state, CORDON_HOST_READY, __ATOMIC_SEQ_CST);
 	futex_wake_shared(&h.hdr->host_state);
-	jh_release_workers();
+	host_release_lanes();
 	host_watch_parent(&h);
 }

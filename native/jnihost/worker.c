@@ -14,13 +14,11 @@
 #include "host/lane.h"
 #include "jnihost/jnihost.h"
 
-#define STACK_SIZE (2u << 20)
 #define SYMBOL_MAX 1024
 
 static struct jh_worker workers[CORDON_MAX_SLOTS];
 static struct jh_method *methods[CORDON_JNI_MAX_METHODS];
 static pthread_mutex_t methods_lock = PTHREAD_MUTEX_INITIALIZER;
-static int started, go;
 __thread struct jh_worker *jh_self;
 
 static void wait_request(struct cordon_slot *s)
@@ -217,32 +215,18 @@ static void serve(struct jh_worker *w)
 	}
 }
 
-static void *worker_main(void *arg)
+static void serve_lane(void *arg)
 {
 	struct jh_worker *w = arg;
 
-	if (host_alt_stack())
-		host_fail(w->h, "threads: worker %u: cannot set up the signal stack", w->index);
 	jh_self = w;
-	w->h->tids[w->index] = gettid();
-	__atomic_add_fetch(&started, 1, __ATOMIC_SEQ_CST);
-	futex_wake_private(&started);
-	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
-		futex_wait_private(&go, 0);
 	serve(w);
-	return NULL;
 }
 
 void jh_start_workers(struct host *h)
 {
-	pthread_attr_t attr;
-	pthread_t t;
 	uint32_t i;
-	int n, rc;
 
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, STACK_SIZE);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	for (i = 0; i < h->nslots; i++) {
 		struct jh_worker *w = &workers[i];
 
@@ -258,17 +242,6 @@ void jh_start_workers(struct host *h)
 		if (w->arena_size < CORDON_JNI_DATA + 4096)
 			host_fail(h, "threads: a lane's arena of %llu bytes is too small for JNI",
 				  (unsigned long long)w->arena_size);
-		rc = pthread_create(&t, &attr, worker_main, w);
-		if (rc)
-			host_fail(h, "threads: cannot start worker %u: %s", i, strerror(rc));
 	}
-	pthread_attr_destroy(&attr);
-	while ((n = __atomic_load_n(&started, __ATOMIC_SEQ_CST)) < (int)h->nslots)
-		futex_wait_private(&started, n);
-}
-
-void jh_release_workers(void)
-{
-	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
-	futex_wake_private(&go);
+	host_start_lanes(h, serve_lane, workers, sizeof(workers[0]));
 }
