@@ -56,6 +56,7 @@ void host_parse_args(struct host *h, int argc, char **argv);
 /* channel.c */
 int host_map_channel(struct host *h);   /* -1: nowhere to report to */
 void host_check_header(struct host *h); /* host_fail on bad input */
+int host_begin(struct host *h, int argc, char **argv); /* sandbox.c: the above, in order */
 struct cordon_slot *host_slot(const struct host *h, uint32_t i);
 unsigned char *host_arena(const struct host *h, uint32_t i);
 uint64_t host_arena_size(const struct host *h);
@@ -65,7 +66,6 @@ void host_install_fault_handlers(struct host *h);
 int host_alt_stack(void);               /* per thread; 0 or -1 */
 
 /* sandbox.c, landlock.c, seccomp.c */
-void host_close_other_fds(void);        /* all but CORDON_HOST_FD */
 _Noreturn void host_watch_parent(struct host *h); /* exits once the JVM is gone */
 void host_limit_resources(struct host *h);
 void host_landlock(struct host *h);

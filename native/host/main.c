@@ -61,13 +61,8 @@ int main(int argc, char **argv)
 {
 	static struct host h;
 
-	host_close_other_fds();
-	if (host_map_channel(&h))
+	if (host_begin(&h, argc, argv))
 		return 1;
-	host_parse_args(&h, argc, argv);
-	host_check_header(&h);
-	h.pid = getpid();
-	h.ppid = getppid();
 
 	load_image(&h);
 	host_install_fault_handlers(&h);

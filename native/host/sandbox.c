@@ -41,11 +41,28 @@ void host_limit_resources(struct host *h)
 		host_fail(h, "no_new_privs: %s", strerror(errno));
 }
 
-void host_close_other_fds(void)
+static void host_close_other_fds(void)
 {
 	/* close_range has no musl wrapper in 1.2.3 */
 	syscall(SYS_close_range, 0, CORDON_HOST_FD - 1, 0);
 	syscall(SYS_close_range, CORDON_HOST_FD + 1, ~0u, 0);
+}
+
+/*
+ * What both hosts do first: every fd but the channel closed, the channel
+ * mapped and its header checked against the arguments. -1 only when there
+ * is no channel to report to; any other failure is host_fail's.
+ */
+int host_begin(struct host *h, int argc, char **argv)
+{
+	host_close_other_fds();
+	if (host_map_channel(h))
+		return -1;
+	host_parse_args(h, argc, argv);
+	host_check_header(h);
+	h->pid = getpid();
+	h->ppid = getppid();
+	return 0;
 }
 
 /* The JVM ends us by marking slots DEAD; should it die without doing so,

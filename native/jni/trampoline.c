@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "host/lane.h"
+#include "jni/ffi_kinds.h"
 #include "jni/kinds.h"
 #include "jni/shim.h"
 
@@ -30,22 +31,6 @@ struct binding {
 };
 
 static uint32_t serials;
-
-static ffi_type *ffi_of(char k)
-{
-	switch (k) {
-	case 'Z': return &ffi_type_uint8;
-	case 'B': return &ffi_type_sint8;
-	case 'C': return &ffi_type_uint16;
-	case 'S': return &ffi_type_sint16;
-	case 'I': return &ffi_type_sint32;
-	case 'J': return &ffi_type_sint64;
-	case 'F': return &ffi_type_float;
-	case 'D': return &ffi_type_double;
-	case 'V': return &ffi_type_void;
-	default: return &ffi_type_pointer;
-	}
-}
 
 /* Waits while the domain works; the state it left, or 0 past the deadline. */
 static uint32_t await(struct cordon_slot *s, uint32_t mine, long deadline)
@@ -374,9 +359,9 @@ jlong shim_bind(JNIEnv *env, struct domain *d, jclass cls, jstring name, jstring
 	b->types[0] = &ffi_type_pointer;
 	b->types[1] = &ffi_type_pointer;
 	for (i = 0; i < b->nparams; i++)
-		b->types[i + 2] = ffi_of(b->kinds[i]);
+		b->types[i + 2] = cordon_jni_ffi_type(b->kinds[i]);
 	if (ffi_prep_cif(&b->cif, FFI_DEFAULT_ABI, (unsigned)b->nparams + 2,
-			 ffi_of(b->kinds[b->nparams + 1]), b->types) != FFI_OK)
+			 cordon_jni_ffi_type(b->kinds[b->nparams + 1]), b->types) != FFI_OK)
 		goto out;
 	closure = ffi_closure_alloc(sizeof(ffi_closure), &b->code);
 	if (!closure || ffi_prep_closure_loc(closure, &b->cif, trampoline, b, b->code) != FFI_OK)

@@ -87,13 +87,8 @@ int main(int argc, char **argv)
 	static struct host h;
 
 	without_rseq(argv);
-	host_close_other_fds();
-	if (host_map_channel(&h))
+	if (host_begin(&h, argc, argv))
 		return 1;
-	host_parse_args(&h, argc, argv);
-	host_check_header(&h);
-	h.pid = getpid();
-	h.ppid = getppid();
 
 	/* one malloc arena: each further one reserves 64 MiB of the address
 	 * space that RLIMIT_AS bounds */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jni/ffi_kinds.h"
 #include "jni/kinds.h"
 #include "host/lane.h"
 #include "jnihost/jnihost.h"
@@ -32,22 +33,6 @@ static void wait_request(struct cordon_slot *s)
 	}
 }
 
-static ffi_type *ffi_of(char k)
-{
-	switch (k) {
-	case 'Z': return &ffi_type_uint8;
-	case 'B': return &ffi_type_sint8;
-	case 'C': return &ffi_type_uint16;
-	case 'S': return &ffi_type_sint16;
-	case 'I': return &ffi_type_sint32;
-	case 'J': return &ffi_type_sint64;
-	case 'F': return &ffi_type_float;
-	case 'D': return &ffi_type_double;
-	case 'V': return &ffi_type_void;
-	default: return &ffi_type_pointer;
-	}
-}
-
 /* Method `fn` is `code` with these kinds from now on; a CORDON_STATUS_. */
 static int32_t set_method(uint32_t fn, void *code, const char *kinds)
 {
@@ -67,9 +52,9 @@ static int32_t set_method(uint32_t fn, void *code, const char *kinds)
 	m->types[0] = &ffi_type_pointer;
 	m->types[1] = &ffi_type_pointer;
 	for (i = 0; i < m->nparams; i++)
-		m->types[i + 2] = ffi_of(kinds[i]);
+		m->types[i + 2] = cordon_jni_ffi_type(kinds[i]);
 	if (ffi_prep_cif(&m->cif, FFI_DEFAULT_ABI, (unsigned)m->nparams + 2,
-			 ffi_of(kinds[m->nparams + 1]), m->types) != FFI_OK) {
+			 cordon_jni_ffi_type(kinds[m->nparams + 1]), m->types) != FFI_OK) {
 		free(m);
 		return CORDON_STATUS_BAD_KINDS;
 	}
